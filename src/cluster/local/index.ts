@@ -1,0 +1,355 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { parse, stringify } from 'yaml';
+import { $ } from '../../shell.ts';
+import { ensureBinaries, versions, type Binaries } from '../../binaries/index.ts';
+import { UserError } from '../../errors.ts';
+import type { Progress } from '../../progress.ts';
+import { clients, loadKubeConfig, messageOf, statusOf } from '../../kube/client.ts';
+import { isReady, kwokNode, rolesOf } from '../nodes.ts';
+import type { ClusterAccess, ClusterStatus, ComponentHealth, Provider } from '../provider.ts';
+import { validateShape, type ClusterShape } from '../shape.ts';
+import { componentNames, healthChecks, specsFromManifests } from './components.ts';
+import { probe, waitHealthy } from './health.ts';
+import { allocatePorts, checkPortsFree } from './ports.ts';
+import { contextName, listClusters, paths, readRecord, writeRecord, type ClusterRecord } from './state.ts';
+import type { SupervisorStatus } from './supervisor.ts';
+import { kubeadmConfig } from './kubeadm-config.ts';
+import { waitForCluster } from '../wait.ts';
+
+const supervisorScript = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
+
+export interface LocalOptions {
+  /** How long `up` waits for the cluster to be ready. */
+  timeoutMs?: number;
+}
+
+/** A real control plane as local processes, with kwok playing the kubelets. */
+export class LocalProvider implements Provider {
+  readonly name = 'local' as const;
+  readonly timeoutMs: number;
+
+  constructor(options: LocalOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+  }
+
+  async up(shape: ClusterShape, progress: Progress): Promise<ClusterAccess> {
+    validateShape(shape);
+    const deadline = Date.now() + this.timeoutMs;
+    const binaries = await ensureBinaries(progress);
+    try {
+      return await this.upOrResume(shape, binaries, deadline, progress);
+    } catch (error) {
+      // Leave no half-started processes behind; the state directory stays for a retry or for `kubelab delete`.
+      const pid = supervisorPid(shape.name);
+      if (pid !== undefined) await stopSupervisor(pid);
+      throw error;
+    }
+  }
+
+  private async upOrResume(shape: ClusterShape, binaries: Binaries, deadline: number, progress: Progress): Promise<ClusterAccess> {
+    let record = readRecord(shape.name);
+    if (record) {
+      if (JSON.stringify(record.shape) !== JSON.stringify(shape)) {
+        throw new UserError(`cluster "${shape.name}" already exists with another shape (nodes ${record.shape.nodes.map((n) => n.name).join(',')})`, {
+          fix: `run kubelab up --name ${shape.name} without shape flags to resume it, or kubelab delete --name ${shape.name} first`,
+        });
+      }
+      if (!supervisorRunning(shape.name)) {
+        progress.step(`resuming cluster "${shape.name}"`);
+        await checkPortsFree(record.ports);
+        await startSupervisor(shape.name);
+      }
+    } else {
+      record = await this.create(shape, binaries, progress);
+    }
+    await waitApiServer(record, deadline);
+    if (!record.bootstrapped) {
+      progress.step('registering nodes; kubeadm init phase upload-config, bootstrap-token, addon coredns and kube-proxy');
+      await bootstrap(record, binaries);
+      record.bootstrapped = true;
+      await writeRecord(record);
+    }
+    progress.step('waiting for nodes Ready and kube-system pods Running');
+    await waitForCluster(this.access(shape.name), shape.nodes.map((n) => n.name), deadline, progress);
+    return this.access(shape.name);
+  }
+
+  private async create(shape: ClusterShape, binaries: Binaries, progress: Progress): Promise<ClusterRecord> {
+    const p = paths(shape.name);
+    if (existsSync(p.dir) && (await readdir(p.dir)).length > 0) {
+      throw new UserError(`${p.dir} exists but kubelab did not create it`, { fix: 'move it away or choose another --name' });
+    }
+    progress.step(`creating cluster "${shape.name}" (Kubernetes ${versions.kubernetes}, nodes ${shape.nodes.map((n) => n.name).join(', ')})`);
+    await mkdir(p.logs, { recursive: true });
+    const record: ClusterRecord = {
+      createdBy: 'kubelab',
+      provider: 'local',
+      kubernetesVersion: versions.kubernetes,
+      createdAt: new Date().toISOString(),
+      shape,
+      ports: await allocatePorts(),
+      bootstrapped: false,
+    };
+    await writeRecord(record);
+    const token = `${randomToken(6)}.${randomToken(16)}`;
+    await writeFile(p.kubeadmConfig, kubeadmConfig({ shape, ports: record.ports, dir: p.dir, token }));
+    const kubeadm = binaries.path('kubeadm');
+    const config = ['--config', p.kubeadmConfig];
+    progress.step('kubeadm init phase certs all, kubeconfig all, etcd local, control-plane all');
+    await run($`${kubeadm} init phase certs all ${config}`, 'kubeadm init phase certs all');
+    await mkdir(p.manifests, { recursive: true });
+    const dryRun = $({ env: { ...process.env, KUBEADM_INIT_DRYRUN_DIR: p.manifests } });
+    await Promise.all([
+      run($`${kubeadm} init phase kubeconfig all ${config} --kubeconfig-dir ${p.kubeconfigDir}`, 'kubeadm init phase kubeconfig all'),
+      run(dryRun`${kubeadm} init phase etcd local ${config} --dry-run`, 'kubeadm init phase etcd local'),
+      run(dryRun`${kubeadm} init phase control-plane all ${config} --dry-run`, 'kubeadm init phase control-plane all'),
+    ]);
+    await pinKubeconfigsToLoopback(p.kubeconfigDir, record.ports.apiserver);
+    await writeFile(p.kubeconfig, learnerKubeconfig(await readFile(p.admin, 'utf8'), contextName(shape.name)));
+    const specs = await specsFromManifests(shape.name, shape, record.ports, binaries);
+    await writeFile(p.components, JSON.stringify(specs, null, 2));
+    progress.step('starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok');
+    await startSupervisor(shape.name);
+    return record;
+  }
+
+  async down(name: string, progress: Progress): Promise<void> {
+    requireRecord(name);
+    const pid = supervisorPid(name);
+    if (pid === undefined) {
+      progress.done(`cluster "${name}" is not running`);
+      return;
+    }
+    progress.step(`stopping cluster "${name}" (state kept in ${paths(name).dir})`);
+    await stopSupervisor(pid);
+    progress.done(`stopped cluster "${name}"; kubelab up --name ${name} resumes it`);
+  }
+
+  async delete(name: string, progress: Progress): Promise<void> {
+    const p = paths(name);
+    if (!existsSync(p.dir)) {
+      progress.done(`no cluster named "${name}"; nothing to delete`);
+      return;
+    }
+    requireRecord(name);
+    const pid = supervisorPid(name);
+    if (pid !== undefined) await stopSupervisor(pid);
+    await rm(p.dir, { recursive: true, force: true });
+    progress.done(`deleted cluster "${name}"`);
+  }
+
+  async list(): Promise<string[]> {
+    return listClusters();
+  }
+
+  shapeOf(name: string): ClusterShape | undefined {
+    return readRecord(name)?.shape;
+  }
+
+  access(name: string): ClusterAccess {
+    return { name, kubeconfig: paths(name).kubeconfig, context: contextName(name) };
+  }
+
+  async status(name: string): Promise<ClusterStatus> {
+    const record = requireRecord(name);
+    const access = this.access(name);
+    const supervisor = readSupervisorStatus(name);
+    const running = supervisorPid(name) !== undefined;
+    const checks = healthChecks(name, record.ports);
+    const components: ComponentHealth[] = await Promise.all(
+      componentNames.map(async (component) => {
+        const state = supervisor?.components.find((c) => c.name === component);
+        const [healthy, detail] = running ? await probe(checks[component], 1000) : [false, 'stopped'];
+        return { name: component, healthy, detail, pid: state?.pid ?? null, restarts: state?.restarts ?? 0, log: join(paths(name).logs, `${component}.log`) };
+      }),
+    );
+    let nodes: ClusterStatus['nodes'] = [];
+    if (components.find((c) => c.name === 'kube-apiserver')?.healthy) {
+      const { core } = clients(loadKubeConfig(access.kubeconfig));
+      nodes = (await core.listNode()).items.map((node) => ({
+        name: node.metadata!.name!,
+        ready: isReady(node),
+        roles: rolesOf(node),
+        schedulable: !node.spec?.unschedulable,
+        allocatablePods: Number(node.status?.allocatable?.pods ?? 0),
+      }));
+    }
+    return { name, provider: 'local', reason: '', running, context: access.context, kubeconfig: access.kubeconfig, components, nodes };
+  }
+}
+
+function randomToken(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+async function run(command: Promise<unknown>, what: string): Promise<void> {
+  try {
+    await command;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error);
+    const line = stderr.trim().split('\n').filter((l) => !l.startsWith('To see the stack trace')).pop() ?? '';
+    throw new UserError(`${what} failed: ${line}`);
+  }
+}
+
+/**
+ * kubeadm points the kubeconfigs of node-local components (controller-manager.conf,
+ * scheduler.conf, kubelet.conf) at the advertise address, which on a lab cluster is an
+ * address from the notes that no interface here holds. Every client must reach the API
+ * server on loopback, where it listens, and must never dial an address off this machine.
+ */
+export async function pinKubeconfigsToLoopback(dir: string, port: number): Promise<void> {
+  for (const file of await readdir(dir)) {
+    if (!file.endsWith('.conf')) continue;
+    const config = parse(await readFile(join(dir, file), 'utf8')) as { clusters: { cluster: { server: string } }[] };
+    for (const entry of config.clusters) entry.cluster.server = `https://127.0.0.1:${port}`;
+    await writeFile(join(dir, file), stringify(config), { mode: 0o600 });
+  }
+}
+
+/** admin.conf with the context renamed, as kind names its contexts kind-<name>. */
+export function learnerKubeconfig(adminConf: string, context: string): string {
+  const config = parse(adminConf) as { contexts: { name: string }[]; 'current-context': string };
+  for (const entry of config.contexts) entry.name = context;
+  config['current-context'] = context;
+  return stringify(config);
+}
+
+function requireRecord(name: string): ClusterRecord {
+  const record = readRecord(name);
+  if (!record) {
+    const dir = paths(name).dir;
+    if (existsSync(dir)) throw new UserError(`refusing to touch ${dir}: kubelab did not create it (it has no kubelab-cluster.json)`);
+    throw new UserError(`no cluster named "${name}"`, { fix: `create it with: kubelab up --name ${name}` });
+  }
+  return record;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function supervisorPid(name: string): number | undefined {
+  const file = paths(name).supervisorPid;
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8'));
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+}
+
+function supervisorRunning(name: string): boolean {
+  return supervisorPid(name) !== undefined;
+}
+
+function readSupervisorStatus(name: string): SupervisorStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(paths(name).status, 'utf8')) as SupervisorStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startSupervisor(name: string): Promise<void> {
+  const p = paths(name);
+  await rm(p.status, { force: true });
+  const log = openSync(p.supervisorLog, 'a');
+  const child = spawn(process.execPath, [supervisorScript, p.dir], { detached: true, stdio: ['ignore', log, log] });
+  closeSync(log);
+  child.unref();
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(p.supervisorPid)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new UserError(`the component supervisor did not start`, { fix: `see ${p.supervisorLog}` });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function stopSupervisor(pid: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 20_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) {
+    // The supervisor is its process group's leader: take its components down with it.
+    process.kill(-pid, 'SIGKILL');
+  }
+}
+
+/** Waits for /readyz; when a component keeps failing, names it and its log. */
+async function waitApiServer(record: ClusterRecord, deadline: number): Promise<void> {
+  const name = record.shape.name;
+  const check = healthChecks(name, record.ports)['kube-apiserver'];
+  while (Date.now() < deadline) {
+    const [ok] = await waitHealthy(check, Math.min(deadline, Date.now() + 1000));
+    if (ok) return;
+    const failing = readSupervisorStatus(name)?.components.find((c) => c.restarts >= 2);
+    if (failing) {
+      throw new UserError(`${failing.name} exits at start (${failing.lastExit}): ${lastLogLine(failing.log)}`, { fix: `log: ${failing.log}` });
+    }
+  }
+  throw new UserError(`kube-apiserver of cluster "${name}" did not become ready`, { fix: `log: ${join(paths(name).logs, 'kube-apiserver.log')}` });
+}
+
+function lastLogLine(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    return lines.filter((l) => /error|fatal|fail/i.test(l)).pop() ?? lines.pop() ?? '';
+  } catch {
+    return 'no log';
+  }
+}
+
+/**
+ * admin.conf authenticates as group kubeadm:cluster-admins, which holds no rights until
+ * this binding exists; kubeadm init creates it with super-admin.conf, and so do we.
+ */
+async function ensureClusterAdminsBinding(rbac: RbacAuthorizationV1Api): Promise<void> {
+  try {
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: 'kubeadm:cluster-admins' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'kubeadm:cluster-admins' }],
+      },
+    });
+  } catch (error) {
+    if (statusOf(error) !== 409) throw new UserError(`cannot create ClusterRoleBinding kubeadm:cluster-admins: ${messageOf(error)}`);
+  }
+}
+
+/** What kubeadm init does once the API server answers, for nodes that kwok plays. */
+async function bootstrap(record: ClusterRecord, binaries: Binaries): Promise<void> {
+  const p = paths(record.shape.name);
+  const superAdmin = join(p.kubeconfigDir, 'super-admin.conf');
+  const kc = loadKubeConfig(superAdmin);
+  const { core } = clients(kc);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  await Promise.all(
+    record.shape.nodes.map(async (node) => {
+      try {
+        await core.createNode({ body: kwokNode(node) });
+      } catch (error) {
+        if (statusOf(error) !== 409) throw new UserError(`cannot register node ${node.name}: ${messageOf(error)}`);
+      }
+    }),
+  );
+  await ensureClusterAdminsBinding(rbac);
+  const kubeadm = binaries.path('kubeadm');
+  const args = ['--config', p.kubeadmConfig, '--kubeconfig', superAdmin];
+  await Promise.all([
+    run($`${kubeadm} init phase upload-config all ${args}`, 'kubeadm init phase upload-config all'),
+    run($`${kubeadm} init phase bootstrap-token ${args}`, 'kubeadm init phase bootstrap-token'),
+    run($`${kubeadm} init phase addon all ${args}`, 'kubeadm init phase addon all'),
+  ]);
+}

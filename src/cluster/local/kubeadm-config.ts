@@ -1,0 +1,73 @@
+import { stringify } from 'yaml';
+import { versions } from '../../binaries/versions.ts';
+import type { ClusterShape } from '../shape.ts';
+import type { Ports } from './ports.ts';
+
+type Args = Record<string, string>;
+const extraArgs = (args: Args) => Object.entries(args).map(([name, value]) => ({ name, value }));
+
+export interface KubeadmConfigInput {
+  shape: ClusterShape;
+  ports: Ports;
+  dir: string;
+  token: string;
+}
+
+/**
+ * The kubeadm v1beta4 configuration of a local cluster: the source notes' flags plus
+ * the overrides a set of plain processes needs (loopback ports, one instance of each
+ * component so no leader election, fast ECDSA keys).
+ */
+export function kubeadmConfig({ shape, ports, dir, token }: KubeadmConfigInput): string {
+  const controlPlane = shape.nodes.find((n) => n.role === 'control-plane')!;
+  const etcdClient = `https://127.0.0.1:${ports.etcdClient}`;
+  const etcdPeer = `https://127.0.0.1:${ports.etcdPeer}`;
+  const init = {
+    apiVersion: 'kubeadm.k8s.io/v1beta4',
+    kind: 'InitConfiguration',
+    bootstrapTokens: [
+      { token, ttl: '24h0m0s', usages: ['signing', 'authentication'], groups: ['system:bootstrappers:kubeadm:default-node-token'] },
+    ],
+    localAPIEndpoint: { advertiseAddress: shape.advertiseAddress, bindPort: ports.apiserver },
+    nodeRegistration: {
+      name: controlPlane.name,
+      criSocket: 'unix:///var/run/containerd/containerd.sock',
+      taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+    },
+  };
+  const cluster = {
+    apiVersion: 'kubeadm.k8s.io/v1beta4',
+    kind: 'ClusterConfiguration',
+    kubernetesVersion: versions.kubernetes,
+    clusterName: 'kubernetes',
+    certificatesDir: `${dir}/pki`,
+    controlPlaneEndpoint: `127.0.0.1:${ports.apiserver}`,
+    encryptionAlgorithm: 'ECDSA-P256',
+    networking: { podSubnet: shape.podSubnet, serviceSubnet: shape.serviceSubnet, dnsDomain: 'cluster.local' },
+    etcd: {
+      local: {
+        dataDir: `${dir}/etcd`,
+        extraArgs: extraArgs({
+          'listen-client-urls': etcdClient,
+          'advertise-client-urls': etcdClient,
+          'listen-peer-urls': etcdPeer,
+          'initial-advertise-peer-urls': etcdPeer,
+          'initial-cluster': `${controlPlane.name}=${etcdPeer}`,
+          'listen-metrics-urls': `http://127.0.0.1:${ports.etcdMetrics}`,
+          // A lab cluster trades durability on power loss for speed; kill -9 of etcd loses nothing.
+          'unsafe-no-fsync': 'true',
+        }),
+      },
+    },
+    apiServer: {
+      extraArgs: extraArgs({ 'bind-address': '127.0.0.1', 'etcd-servers': etcdClient }),
+    },
+    controllerManager: {
+      extraArgs: extraArgs({ 'secure-port': String(ports.controllerManager), 'leader-elect': 'false' }),
+    },
+    scheduler: {
+      extraArgs: extraArgs({ 'secure-port': String(ports.scheduler), 'leader-elect': 'false' }),
+    },
+  };
+  return `${stringify(init)}---\n${stringify(cluster)}`;
+}

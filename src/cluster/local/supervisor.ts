@@ -1,0 +1,115 @@
+// The supervisor runs detached from the CLI, one per running cluster: it starts the
+// control-plane components, restarts any that exit, and stops them all on SIGTERM.
+// It keeps status.json current so `kubelab status` can report restarts and pids.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ComponentSpec {
+  name: string;
+  command: string;
+  args: string[];
+  /** Written to logs/<name>.log. */
+  log: string;
+}
+
+export interface ComponentState {
+  name: string;
+  pid: number | null;
+  state: 'starting' | 'running' | 'backoff' | 'stopped';
+  restarts: number;
+  lastExit: string | null;
+  log: string;
+}
+
+export interface SupervisorStatus {
+  pid: number;
+  startedAt: string;
+  stopping: boolean;
+  components: ComponentState[];
+}
+
+export const STOP_GRACE_MS = 10_000;
+const MAX_BACKOFF_MS = 10_000;
+
+export function supervise(dir: string, specs: ComponentSpec[]): void {
+  const states = new Map<string, ComponentState>();
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  const startedAt = new Date().toISOString();
+
+  const writeStatus = () => {
+    const status: SupervisorStatus = { pid: process.pid, startedAt, stopping, components: [...states.values()] };
+    const tmp = join(dir, 'status.json.tmp');
+    writeFileSync(tmp, JSON.stringify(status, null, 2));
+    renameSync(tmp, join(dir, 'status.json'));
+  };
+
+  const start = (spec: ComponentSpec, backoff: number) => {
+    const state = states.get(spec.name)!;
+    const out = openSync(spec.log, 'a');
+    const child = spawn(spec.command, spec.args, { stdio: ['ignore', out, out], cwd: dir });
+    closeSync(out);
+    children.set(spec.name, child);
+    const began = Date.now();
+    Object.assign(state, { pid: child.pid ?? null, state: 'running' });
+    writeStatus();
+    child.on('error', (error) => {
+      state.lastExit = `spawn error: ${error.message}`;
+    });
+    child.on('exit', (code, signal) => {
+      children.delete(spec.name);
+      state.pid = null;
+      state.lastExit = signal ? `signal ${signal}` : `exit code ${code}`;
+      if (stopping) {
+        state.state = 'stopped';
+        writeStatus();
+        return;
+      }
+      // A component that ran for a while before failing restarts at once; a crash loop backs off.
+      const next = Date.now() - began > 30_000 ? 250 : Math.min(backoff * 2, MAX_BACKOFF_MS);
+      state.restarts += 1;
+      state.state = 'backoff';
+      writeStatus();
+      setTimeout(() => !stopping && start(spec, next), next);
+    });
+  };
+
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    writeStatus();
+    // Reverse order: clients of the API server first, etcd last.
+    const running = [...specs].reverse().map((s) => children.get(s.name)).filter((c): c is ChildProcess => !!c);
+    for (const child of running) child.kill('SIGTERM');
+    const killTimer = setTimeout(() => running.forEach((c) => c.exitCode === null && c.kill('SIGKILL')), STOP_GRACE_MS);
+    const check = setInterval(() => {
+      if (children.size > 0) return;
+      clearInterval(check);
+      clearTimeout(killTimer);
+      rmSync(join(dir, 'supervisor.pid'), { force: true });
+      writeStatus();
+      process.exit(0);
+    }, 50);
+  };
+
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => {});
+  writeFileSync(join(dir, 'supervisor.pid'), String(process.pid));
+  for (const spec of specs) {
+    states.set(spec.name, { name: spec.name, pid: null, state: 'starting', restarts: 0, lastExit: null, log: spec.log });
+  }
+  for (const spec of specs) start(spec, 125);
+}
+
+// Run as a program: node supervisor.ts <cluster dir>
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = process.argv[2];
+  if (!dir) {
+    console.error('usage: supervisor.ts <cluster dir>');
+    process.exit(2);
+  }
+  const specs = JSON.parse(readFileSync(join(dir, 'components.json'), 'utf8')) as ComponentSpec[];
+  supervise(dir, specs);
+}

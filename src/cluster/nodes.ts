@@ -1,0 +1,67 @@
+import type { V1Node } from '@kubernetes/client-node';
+import { versions } from '../binaries/versions.ts';
+import type { NodeShape } from './shape.ts';
+
+/** The annotation by which kwok recognises the nodes it plays the kubelet for. */
+export const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';
+
+/**
+ * A Node as a kubelet registers it, for kwok to keep alive. CPU and memory are ample so
+ * that, as in the source notes' experiment, only the pod count limits scheduling.
+ */
+export function kwokNode(node: NodeShape, arch = 'amd64'): V1Node {
+  const resources = { cpu: '32', memory: '128Gi', 'ephemeral-storage': '100Gi', pods: String(node.maxPods) };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: node.name,
+      labels: {
+        'kubernetes.io/hostname': node.name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': arch,
+        'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': arch,
+        type: 'kwok',
+        ...(node.role === 'control-plane'
+          ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }
+          : {}),
+      },
+      annotations: {
+        [KWOK_ANNOTATION]: 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+        'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock',
+      },
+    },
+    // What kubeadm's mark-control-plane phase sets (that phase reads /etc/kubernetes/admin.conf
+    // and takes no --kubeconfig, so kubelab registers the node already marked).
+    spec: node.role === 'control-plane' ? { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } : {},
+    status: {
+      capacity: resources,
+      allocatable: resources,
+      nodeInfo: {
+        architecture: arch,
+        operatingSystem: 'linux',
+        osImage: 'kwok',
+        kernelVersion: '',
+        kubeletVersion: versions.kubernetes,
+        kubeProxyVersion: '',
+        containerRuntimeVersion: `kwok-${versions.kwok}`,
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+      },
+    },
+  };
+}
+
+export function isReady(node: V1Node): boolean {
+  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+export function rolesOf(node: V1Node): string[] {
+  const prefix = 'node-role.kubernetes.io/';
+  return Object.keys(node.metadata?.labels ?? {})
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => key.slice(prefix.length));
+}

@@ -1,0 +1,58 @@
+import type { Progress } from '../progress.ts';
+import type { ClusterShape } from './shape.ts';
+
+export type ProviderName = 'local' | 'kind' | 'existing';
+
+export interface ComponentHealth {
+  name: string;
+  healthy: boolean;
+  detail: string;
+  pid?: number | null;
+  restarts?: number;
+  log?: string;
+}
+
+export interface NodeSummary {
+  name: string;
+  ready: boolean;
+  roles: string[];
+  schedulable: boolean;
+  allocatablePods: number;
+}
+
+export interface ClusterStatus {
+  name: string;
+  provider: ProviderName;
+  /** Why this provider was chosen (auto-detection or an explicit flag). */
+  reason: string;
+  running: boolean;
+  context: string;
+  kubeconfig: string;
+  components: ComponentHealth[];
+  nodes: NodeSummary[];
+}
+
+/** Where a running cluster is reached. */
+export interface ClusterAccess {
+  name: string;
+  kubeconfig: string;
+  context: string;
+}
+
+/**
+ * What every provider does. The rest of kubelab talks to a cluster only through this
+ * interface and the kubeconfig it returns, never asking which provider it is.
+ */
+export interface Provider {
+  readonly name: ProviderName;
+  /** Creates the cluster, or resumes it when it exists, and waits until it is ready. */
+  up(shape: ClusterShape, progress: Progress): Promise<ClusterAccess>;
+  /** Stops the cluster and keeps its state. */
+  down(name: string, progress: Progress): Promise<void>;
+  /** Removes the cluster and its state. */
+  delete(name: string, progress: Progress): Promise<void>;
+  status(name: string): Promise<ClusterStatus>;
+  /** Names of the clusters this provider created. */
+  list(): Promise<string[]>;
+  access(name: string): ClusterAccess;
+}

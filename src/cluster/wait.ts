@@ -1,0 +1,60 @@
+import type { V1DaemonSet, V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
+import { UserError } from '../errors.ts';
+import { clients, loadKubeConfig } from '../kube/client.ts';
+import type { Progress } from '../progress.ts';
+import { isReady } from './nodes.ts';
+import type { ClusterAccess } from './provider.ts';
+
+export interface Readiness {
+  ready: boolean;
+  /** What is still missing, for progress and for the timeout message. */
+  waitingFor: string[];
+}
+
+const podReady = (pod: V1Pod) =>
+  pod.status?.phase === 'Running' && (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+
+/** Pure: is a cluster ready, given what the API returned? Every named node Ready, every kube-system workload complete. */
+export function readiness(nodeNames: string[], nodes: V1Node[], pods: V1Pod[], deployments: V1Deployment[], daemonSets: V1DaemonSet[]): Readiness {
+  const waitingFor: string[] = [];
+  for (const name of nodeNames) {
+    const node = nodes.find((n) => n.metadata?.name === name);
+    if (!node) waitingFor.push(`node ${name} registered`);
+    else if (!isReady(node)) waitingFor.push(`node ${name} Ready`);
+  }
+  for (const d of deployments) {
+    const want = d.spec?.replicas ?? 1;
+    if ((d.status?.readyReplicas ?? 0) < want) waitingFor.push(`deployment ${d.metadata?.name} ${d.status?.readyReplicas ?? 0}/${want}`);
+  }
+  for (const ds of daemonSets) {
+    const want = ds.status?.desiredNumberScheduled ?? 0;
+    if (want === 0 || (ds.status?.numberReady ?? 0) < want) waitingFor.push(`daemonset ${ds.metadata?.name} ${ds.status?.numberReady ?? 0}/${want}`);
+  }
+  if (deployments.length === 0 && daemonSets.length === 0) waitingFor.push('kube-system add-ons');
+  for (const pod of pods) if (!podReady(pod)) waitingFor.push(`pod ${pod.metadata?.name} Running`);
+  return { ready: waitingFor.length === 0, waitingFor };
+}
+
+export async function waitForCluster(access: ClusterAccess, nodeNames: string[], deadline: number, progress: Progress): Promise<void> {
+  const { core, apps } = clients(loadKubeConfig(access.kubeconfig, access.context));
+  let last: Readiness = { ready: false, waitingFor: ['the API server'] };
+  while (Date.now() < deadline) {
+    try {
+      const [nodes, pods, deployments, daemonSets] = await Promise.all([
+        core.listNode(),
+        core.listNamespacedPod({ namespace: 'kube-system' }),
+        apps.listNamespacedDeployment({ namespace: 'kube-system' }),
+        apps.listNamespacedDaemonSet({ namespace: 'kube-system' }),
+      ]);
+      last = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items);
+      if (last.ready) return;
+      progress.update(`waiting for ${last.waitingFor.slice(0, 3).join(', ')}`);
+    } catch (error) {
+      last = { ready: false, waitingFor: [`the API server (${(error as Error).message})`] };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new UserError(`cluster "${access.name}" was not ready in time; still waiting for ${last.waitingFor.slice(0, 5).join(', ')}`, {
+    fix: 'see kubelab status, and the logs it names',
+  });
+}

@@ -1,0 +1,125 @@
+// Command kubelab-components is one multi-call binary holding the upstream
+// components kubelab runs. Linking each Kubernetes command separately costs
+// several GB and minutes per link on a 2-core machine; one link shares all of
+// that. It dispatches on the name it was called by (a symlink such as
+// kube-apiserver) or, failing that, on its first argument. Each entry below is
+// the body of the upstream command's own main function, unchanged.
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	_ "time/tzdata" // CronJob time zones, as upstream kube-apiserver and kube-controller-manager do
+
+	"context"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"go.etcd.io/etcd/server/v3/etcdmain"
+	"k8s.io/component-base/cli"
+	"k8s.io/component-base/logs"
+	_ "k8s.io/component-base/logs/json/register"
+	_ "k8s.io/component-base/metrics/prometheus/clientgo"
+	_ "k8s.io/component-base/metrics/prometheus/version"
+	kubectlcmd "k8s.io/kubectl/pkg/cmd"
+	kubectlutil "k8s.io/kubectl/pkg/cmd/util"
+	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
+	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubeadm "k8s.io/kubernetes/cmd/kubeadm/app"
+	kubeadmerrors "k8s.io/kubernetes/cmd/kubeadm/app/util/errors"
+	nodefast "sigs.k8s.io/kwok/kustomize/stage/node/fast"
+	nodeheartbeatwithlease "sigs.k8s.io/kwok/kustomize/stage/node/heartbeat-with-lease"
+	podfast "sigs.k8s.io/kwok/kustomize/stage/pod/fast"
+	"sigs.k8s.io/kwok/pkg/config"
+	kwokcmd "sigs.k8s.io/kwok/pkg/kwok/cmd"
+	kwokctlcmd "sigs.k8s.io/kwok/pkg/kwokctl/cmd"
+	_ "sigs.k8s.io/kwok/pkg/kwokctl/runtime/binary"
+	"sigs.k8s.io/kwok/pkg/log"
+	"sigs.k8s.io/kwok/pkg/utils/signals"
+
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
+)
+
+var commands = map[string]func(){
+	"kube-apiserver":          func() { os.Exit(cli.Run(apiserver.NewAPIServerCommand())) },
+	"kube-controller-manager": func() { os.Exit(cli.Run(controllermanager.NewControllerManagerCommand())) },
+	"kube-scheduler":          func() { os.Exit(cli.Run(scheduler.NewSchedulerCommand())) },
+	"kubeadm":                 func() { kubeadmerrors.HandleError(kubeadm.Run()) },
+	"kubectl":                 runKubectl,
+	"etcd":                    func() { etcdmain.Main(os.Args) },
+	"kwok":                    func() { runKwok(kwokcmd.NewCommand) },
+	"kwokctl":                 func() { runKwok(kwokctlcmd.NewCommand) },
+	"kwok-stages":             printKwokStages,
+}
+
+// printKwokStages prints the Stage objects kwokctl gives kwok by default (they ship
+// embedded in the kwok module): standalone kwok does nothing without them.
+func printKwokStages() {
+	stages := []string{
+		nodefast.DefaultNodeInit,
+		nodeheartbeatwithlease.DefaultNodeHeartbeatWithLease,
+		podfast.DefaultPodReady,
+		podfast.DefaultPodComplete,
+		podfast.DefaultPodDelete,
+	}
+	for i, stage := range stages {
+		if i > 0 {
+			fmt.Println("---")
+		}
+		fmt.Print(strings.TrimSpace(stage) + "\n")
+	}
+}
+
+func runKubectl() {
+	logs.GlogSetter(kubectlcmd.GetLogVerbosity(os.Args)) // nolint:errcheck
+	if err := cli.RunNoErrOutput(kubectlcmd.NewDefaultKubectlCommand()); err != nil {
+		kubectlutil.CheckErr(err)
+	}
+}
+
+func runKwok(newCommand func(context.Context) *cobra.Command) {
+	// Kubernetes' packages register a non-boolean --version on the global pflag set
+	// at init; cobra would merge it into kwok's commands and break kwok's own --version.
+	pflag.CommandLine = pflag.NewFlagSet(os.Args[0], pflag.ExitOnError)
+	flagset := pflag.NewFlagSet("global", pflag.ContinueOnError)
+	flagset.ParseErrorsAllowlist.UnknownFlags = true
+	flagset.Usage = func() {}
+	ctx := signals.SetupSignalContext()
+	ctx, logger := log.InitFlags(ctx, flagset)
+	ctx, err := config.InitFlags(ctx, flagset)
+	if err != nil {
+		_, _ = os.Stderr.Write([]byte(flagset.FlagUsages()))
+		logger.Error("Init config flags", "err", err)
+		os.Exit(1)
+	}
+	command := newCommand(ctx)
+	command.PersistentFlags().AddFlagSet(flagset)
+	if err := command.ExecuteContext(ctx); err != nil {
+		logger.Error("Execute exit", "err", err)
+		os.Exit(1)
+	}
+}
+
+func main() {
+	if run, ok := commands[filepath.Base(os.Args[0])]; ok {
+		run()
+		return
+	}
+	if len(os.Args) > 1 {
+		if run, ok := commands[os.Args[1]]; ok {
+			os.Args = append([]string{os.Args[1]}, os.Args[2:]...)
+			run()
+			return
+		}
+	}
+	names := make([]string, 0, len(commands))
+	for name := range commands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(os.Stderr, "usage: kubelab-components <%s> [args...] (or call it through a symlink of that name)\n", names)
+	os.Exit(2)
+}
