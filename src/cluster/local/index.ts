@@ -42,12 +42,13 @@ export class LocalProvider implements Provider {
     validateShape(shape);
     const deadline = Date.now() + this.timeoutMs;
     const binaries = await ensureBinaries(progress);
+    const wasRunning = supervisorRunning(shape.name);
     try {
       return await this.upOrResume(shape, binaries, deadline, progress);
     } catch (error) {
       // Leave no half-started processes behind; the state directory stays for a retry or for `kubelab delete`.
       const pid = supervisorPid(shape.name);
-      if (pid !== undefined) await stopSupervisor(pid);
+      if (pid !== undefined && !wasRunning) await stopSupervisor(pid);
       throw error;
     }
   }

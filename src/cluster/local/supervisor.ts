@@ -75,22 +75,30 @@ export function supervise(dir: string, specs: ComponentSpec[]): void {
     });
   };
 
-  const stop = () => {
+  const stopOne = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+
+  const stop = async () => {
     if (stopping) return;
     stopping = true;
     writeStatus();
-    // Reverse order: clients of the API server first, etcd last.
-    const running = [...specs].reverse().map((s) => children.get(s.name)).filter((c): c is ChildProcess => !!c);
-    for (const child of running) child.kill('SIGTERM');
-    const killTimer = setTimeout(() => running.forEach((c) => c.exitCode === null && c.kill('SIGKILL')), STOP_GRACE_MS);
-    const check = setInterval(() => {
-      if (children.size > 0) return;
-      clearInterval(check);
-      clearTimeout(killTimer);
-      rmSync(join(dir, 'supervisor.pid'), { force: true });
-      writeStatus();
-      process.exit(0);
-    }, 50);
+    // One at a time in reverse order: the API server's clients first, etcd last, so
+    // that each can shut down cleanly while what it depends on still answers.
+    for (const spec of [...specs].reverse()) {
+      const child = children.get(spec.name);
+      if (child) await stopOne(child);
+    }
+    rmSync(join(dir, 'supervisor.pid'), { force: true });
+    writeStatus();
+    process.exit(0);
   };
 
   process.on('SIGTERM', stop);
