@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          // Each file starts real control planes; on 2 cores they run one file at a time.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/helpers/binaries.setup.ts'],
+        },
+      },
+    ],
+  },
+});
