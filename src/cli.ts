@@ -73,7 +73,7 @@ export function program(): Command {
     .description('Kubernetes learning labs on a real local cluster')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`kubelab: ${message.replace(/^error: /, '').trim()} (see kubelab --help)\n`) });
+    .configureOutput({ outputError: (message, write) => write(`kubelab: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see kubelab --help)\n`) });
 
   cli
     .command('up')

@@ -75,6 +75,10 @@ export async function verifyVersions(dir: string): Promise<void> {
     kwok: [['--version'], versions.kwok.replace(/^v/, '')],
     kwokctl: [['--version'], versions.kwok.replace(/^v/, '')],
   };
+  const missing = components.filter((c) => !existsSync(join(dir, c)));
+  if (missing.length) {
+    throw new UserError(`${dir} lacks ${missing.join(', ')}`, { fix: 'give KUBELAB_BIN_DIR a directory with every component, or unset it so kubelab builds them' });
+  }
   for (const component of components) {
     const file = join(dir, component);
     const [args, version] = expected[component];
