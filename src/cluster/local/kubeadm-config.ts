@@ -62,11 +62,14 @@ export function kubeadmConfig({ shape, ports, dir, token }: KubeadmConfigInput):
     apiServer: {
       extraArgs: extraArgs({ 'bind-address': '127.0.0.1', 'etcd-servers': etcdClient }),
     },
+    // The default client rate limit (20 QPS) paces kube-controller-manager's start-up: it makes
+    // a ServiceAccount and a token for each of its ~40 controllers. A one-machine lab has no
+    // neighbours to protect, so the limits are raised (as kwokctl --disable-qps-limits does).
     controllerManager: {
-      extraArgs: extraArgs({ 'secure-port': String(ports.controllerManager), 'leader-elect': 'false' }),
+      extraArgs: extraArgs({ 'secure-port': String(ports.controllerManager), 'leader-elect': 'false', 'kube-api-qps': '500', 'kube-api-burst': '1000' }),
     },
     scheduler: {
-      extraArgs: extraArgs({ 'secure-port': String(ports.scheduler), 'leader-elect': 'false' }),
+      extraArgs: extraArgs({ 'secure-port': String(ports.scheduler), 'leader-elect': 'false', 'kube-api-qps': '500', 'kube-api-burst': '1000' }),
     },
   };
   return `${stringify(init)}---\n${stringify(cluster)}`;

@@ -51,6 +51,7 @@ var commands = map[string]func(){
 	"kubectl":                 runKubectl,
 	"etcd":                    func() { etcdmain.Main(os.Args) },
 	"kwok":                    func() { runKwok(kwokcmd.NewCommand) },
+	"kwok-controller":         func() { runKwok(kwokcmd.NewCommand) }, // the name kwokctl gives it
 	"kwokctl":                 func() { runKwok(kwokctlcmd.NewCommand) },
 	"kwok-stages":             printKwokStages,
 }
