@@ -7,6 +7,7 @@ import { defaultShape, parseNodes, validateShape, DEFAULT_MAX_PODS, type Cluster
 import { errorLine, UserError } from './errors.ts';
 import { consoleProgress } from './progress.ts';
 import { serve } from './serve.ts';
+import { addLabCommands } from './commands/labs.ts';
 
 const DEFAULT_NAME = process.env.KUBELAB_CLUSTER ?? 'kubelab';
 const progress = consoleProgress();
@@ -188,6 +189,7 @@ export function program(): Command {
       await serve({ port: intOption(options.port, '--port'), open: options.open });
     });
 
+  addLabCommands(cli, progress);
   return cli;
 }
 

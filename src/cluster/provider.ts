@@ -51,7 +51,16 @@ export interface Provider {
   down(name: string, progress: Progress): Promise<void>;
   /** Removes the cluster and its state. */
   delete(name: string, progress: Progress): Promise<void>;
+  /**
+   * Brings an existing cluster to a shape that differs only in its nodes: joins missing
+   * nodes, removes extra ones, and sets each node's max pods. Starts it when stopped.
+   */
+  reshape(shape: ClusterShape, progress: Progress): Promise<ClusterAccess>;
+  /** Sets a node's max pods, as the kubelet's --max-pods would, and waits until the node reports it. */
+  setMaxPods(name: string, node: string, maxPods: number): Promise<void>;
   status(name: string): Promise<ClusterStatus>;
+  /** The shape of a cluster this provider created, or undefined when there is none. */
+  shapeOf(name: string): ClusterShape | undefined;
   /** Names of the clusters this provider created. */
   list(): Promise<string[]>;
   access(name: string): ClusterAccess;

@@ -1,10 +1,9 @@
 import { UserError } from '../errors.ts';
 import { LocalProvider } from './local/index.ts';
 import type { Provider, ProviderName } from './provider.ts';
-import type { ClusterShape } from './shape.ts';
 
 export interface ChosenProvider {
-  provider: Provider & { shapeOf(name: string): ClusterShape | undefined };
+  provider: Provider;
   /** Why it was chosen, for `kubelab status`. */
   reason: string;
 }

@@ -4,7 +4,7 @@ import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import { $ } from '../../shell.ts';
 import { ensureBinaries, versions, type Binaries } from '../../binaries/index.ts';
@@ -118,6 +118,46 @@ export class LocalProvider implements Provider {
     progress.step('starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok');
     await startSupervisor(shape.name);
     return record;
+  }
+
+  async reshape(shape: ClusterShape, progress: Progress): Promise<ClusterAccess> {
+    validateShape(shape);
+    const record = requireRecord(shape.name);
+    const fixed = (s: ClusterShape) => JSON.stringify([s.podSubnet, s.serviceSubnet, s.advertiseAddress]);
+    if (fixed(record.shape) !== fixed(shape)) {
+      throw new UserError(`cluster "${shape.name}" has other CIDRs or advertise address than this lab needs`, { fix: `kubelab delete --name ${shape.name}, or choose another --name` });
+    }
+    if (!supervisorRunning(shape.name)) await this.up(record.shape, progress);
+    if (JSON.stringify(record.shape.nodes) !== JSON.stringify(shape.nodes)) {
+      progress.step(`reshaping cluster "${shape.name}" to nodes ${shape.nodes.map((n) => `${n.name}(${n.maxPods})`).join(', ')}`);
+      const { core } = clients(loadKubeConfig(this.access(shape.name).kubeconfig));
+      const existing = (await core.listNode()).items.map((n) => n.metadata!.name!);
+      for (const name of existing.filter((n) => !shape.nodes.some((s) => s.name === n))) await core.deleteNode({ name });
+      for (const node of shape.nodes) {
+        if (!existing.includes(node.name)) await core.createNode({ body: kwokNode(node) });
+        else await this.setMaxPods(shape.name, node.name, node.maxPods);
+      }
+      record.shape = shape;
+      await writeRecord(record);
+    }
+    await waitForCluster(this.access(shape.name), shape.nodes.map((n) => n.name), Date.now() + this.timeoutMs, progress);
+    return this.access(shape.name);
+  }
+
+  async setMaxPods(name: string, node: string, maxPods: number): Promise<void> {
+    const record = requireRecord(name);
+    const { core } = clients(loadKubeConfig(this.access(name).kubeconfig));
+    // kwok plays the kubelet, so kubelab reports the capacity a kubelet started with --max-pods would.
+    const pods = String(maxPods);
+    await core.patchNodeStatus(
+      { name: node, body: { status: { capacity: { pods }, allocatable: { pods } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const index = record.shape.nodes.findIndex((n) => n.name === node);
+    if (index >= 0) {
+      record.shape.nodes[index] = { ...record.shape.nodes[index]!, maxPods };
+      await writeRecord(record);
+    }
   }
 
   async down(name: string, progress: Progress): Promise<void> {

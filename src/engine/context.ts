@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { AppsV1Api, CoreApi, CoreV1Api, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
+import { ensureBinaries } from '../binaries/index.ts';
+import type { ClusterAccess } from '../cluster/provider.ts';
+import { UserError } from '../errors.ts';
+import { loadKubeConfig } from '../kube/client.ts';
+import { checkerKubeConfig } from './identity.ts';
+import type { CheckContext, LabContext } from './model.ts';
+
+/** Fails with one line naming the context and how to start it when the API server does not answer. */
+export async function requireReachable(kc: KubeConfig, access: ClusterAccess): Promise<void> {
+  try {
+    await kc.makeApiClient(CoreApi).getAPIVersions();
+  } catch (error) {
+    throw new UserError(`the cluster of context "${access.context}" is unreachable (${(error as Error).message.split('\n')[0]})`, {
+      fix: `start it with: kubelab up --name ${access.name}`,
+    });
+  }
+}
+
+export function checkContext(kc: KubeConfig): CheckContext {
+  return { kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), objects: KubernetesObjectApi.makeApiClient(kc) };
+}
+
+/** The read-only context checks run in. */
+export async function readOnlyContext(access: ClusterAccess): Promise<CheckContext> {
+  const admin = loadKubeConfig(access.kubeconfig, access.context);
+  await requireReachable(admin, access);
+  return checkContext(await checkerKubeConfig(admin));
+}
+
+export async function adminContext(access: ClusterAccess): Promise<LabContext> {
+  const kc = loadKubeConfig(access.kubeconfig, access.context);
+  await requireReachable(kc, access);
+  const kubectlPath = (await ensureBinaries()).path('kubectl');
+  const kubectl = (args: string[], input?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(kubectlPath, ['--kubeconfig', access.kubeconfig, '--context', access.context, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new UserError(`kubectl ${args.join(' ')} failed: ${stderr.trim().split('\n').pop()}`))));
+      child.stdin.end(input ?? '');
+    });
+  return {
+    kc,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    objects: KubernetesObjectApi.makeApiClient(kc),
+    kubectl,
+    // Client-side apply, as a learner types it: it records last-applied-configuration, which checks read.
+    apply: async (yaml) => {
+      await kubectl(['apply', '-f', '-'], yaml);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { UserError } from '../errors.ts';
+import { messageOf, statusOf } from '../kube/client.ts';
+
+export const CHECKER_NAMESPACE = 'kubelab-system';
+export const CHECKER_NAME = 'kubelab-checker';
+
+async function ignoreConflict(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if (statusOf(error) !== 409) throw new UserError(`cannot set up the read-only checker identity: ${messageOf(error)}`);
+  }
+}
+
+/**
+ * A KubeConfig for checks: a ServiceAccount bound to a ClusterRole that can only get,
+ * list and watch, so that a check that tries to write is refused by the API server.
+ */
+export async function checkerKubeConfig(admin: KubeConfig, ttlSeconds = 3600): Promise<KubeConfig> {
+  const core = admin.makeApiClient(CoreV1Api);
+  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+  await ignoreConflict(() => core.createNamespace({ body: { metadata: { name: CHECKER_NAMESPACE } } }));
+  await ignoreConflict(() => core.createNamespacedServiceAccount({ namespace: CHECKER_NAMESPACE, body: { metadata: { name: CHECKER_NAME } } }));
+  await ignoreConflict(() =>
+    rbac.createClusterRole({
+      body: {
+        metadata: { name: `kubelab:${CHECKER_NAME}` },
+        rules: [
+          { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+          { nonResourceURLs: ['*'], verbs: ['get'] },
+        ],
+      },
+    }),
+  );
+  await ignoreConflict(() =>
+    rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: `kubelab:${CHECKER_NAME}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `kubelab:${CHECKER_NAME}` },
+        subjects: [{ kind: 'ServiceAccount', name: CHECKER_NAME, namespace: CHECKER_NAMESPACE }],
+      },
+    }),
+  );
+  const request = await core.createNamespacedServiceAccountToken({
+    name: CHECKER_NAME,
+    namespace: CHECKER_NAMESPACE,
+    body: { spec: { expirationSeconds: ttlSeconds, audiences: [] } },
+  });
+  const token = request.status?.token;
+  if (!token) throw new UserError('the API server returned no token for the checker identity');
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new UserError('the kubeconfig has no current cluster');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: CHECKER_NAME, token }],
+    contexts: [{ name: CHECKER_NAME, cluster: cluster.name, user: CHECKER_NAME }],
+    currentContext: CHECKER_NAME,
+  });
+  return kc;
+}

@@ -1,0 +1,112 @@
+import type { KubeConfig, CoreV1Api, AppsV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
+import { UserError } from '../errors.ts';
+import type { NodeShape } from '../cluster/shape.ts';
+
+/** What a check saw: pass or not, with what was expected and what was found. */
+export interface Observation {
+  pass: boolean;
+  expected: string;
+  found: string;
+  /** Objects and events the check looked at, shown by --debug. */
+  evidence?: unknown[];
+}
+
+/** Read-only view of the cluster that checks get: their identity can get, list and watch, nothing more. */
+export interface CheckContext {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  objects: KubernetesObjectApi;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  points: number;
+  hint: string;
+  /** How long to keep polling before failing (default: one look). */
+  timeoutMs?: number;
+  run(ctx: CheckContext): Promise<Observation>;
+}
+
+/** What setup, solve and reset get: admin access, kubectl and the node operations labs need. */
+export interface LabContext {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  objects: KubernetesObjectApi;
+  /** Runs the pinned kubectl against the lab cluster; throws on a non-zero exit. */
+  kubectl(args: string[], input?: string): Promise<string>;
+  /** Server-side applies YAML documents (as kubectl apply --server-side would). */
+  apply(yaml: string): Promise<void>;
+}
+
+export interface Exercise {
+  id: string;
+  title: string;
+  /** What the learner is asked to do, in a sentence or two. */
+  task: string;
+  checks: Check[];
+  /** The reference solution: reaches the state every check accepts. */
+  solve(ctx: LabContext): Promise<void>;
+  /** Undoes the exercise: back to the state right after setup. */
+  reset(ctx: LabContext): Promise<void>;
+}
+
+export interface LabShape {
+  nodes?: NodeShape[];
+  podSubnet?: string;
+  serviceSubnet?: string;
+}
+
+export interface Lab {
+  id: string;
+  title: string;
+  summary: string;
+  /** The cluster the lab needs; unspecified fields take the default shape. */
+  shape: LabShape;
+  /** Brings a fresh cluster to the lab's starting state. Must be idempotent. */
+  setup(ctx: LabContext): Promise<void>;
+  exercises: Exercise[];
+}
+
+const ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function need(condition: boolean, lab: string, field: string, problem: string): void {
+  if (!condition) throw new UserError(`lab "${lab}" is malformed: ${field} ${problem}`);
+}
+
+/** Validates a lab definition when it loads, naming the first bad field. */
+export function defineLab(lab: Lab): Lab {
+  const id = typeof lab?.id === 'string' ? lab.id : '?';
+  need(ID.test(id), id, 'id', 'must be lower-case letters, digits and dashes');
+  need(typeof lab.title === 'string' && lab.title.length > 0, id, 'title', 'is missing');
+  need(typeof lab.setup === 'function', id, 'setup', 'must be a function');
+  need(Array.isArray(lab.exercises) && lab.exercises.length > 0, id, 'exercises', 'must list at least one exercise');
+  const exerciseIds = new Set<string>();
+  lab.exercises.forEach((exercise, i) => {
+    const at = `exercises[${i}]`;
+    need(ID.test(exercise?.id ?? ''), id, `${at}.id`, 'must be lower-case letters, digits and dashes');
+    need(!exerciseIds.has(exercise.id), id, `${at}.id`, `"${exercise.id}" is used twice`);
+    exerciseIds.add(exercise.id);
+    need(typeof exercise.task === 'string' && exercise.task.length > 0, id, `${at}.task`, 'is missing');
+    need(typeof exercise.solve === 'function', id, `${at}.solve`, 'must be a function');
+    need(typeof exercise.reset === 'function', id, `${at}.reset`, 'must be a function');
+    need(Array.isArray(exercise.checks) && exercise.checks.length > 0, id, `${at}.checks`, 'must list at least one check');
+    const checkIds = new Set<string>();
+    exercise.checks.forEach((check, j) => {
+      const cat = `${at}.checks[${j}]`;
+      need(ID.test(check?.id ?? ''), id, `${cat}.id`, 'must be lower-case letters, digits and dashes');
+      need(!checkIds.has(check.id), id, `${cat}.id`, `"${check.id}" is used twice`);
+      checkIds.add(check.id);
+      need(Number.isFinite(check.points) && check.points >= 0, id, `${cat}.points`, 'must be a number ≥ 0');
+      need(typeof check.hint === 'string' && check.hint.length > 0, id, `${cat}.hint`, 'is missing');
+      need(typeof check.run === 'function', id, `${cat}.run`, 'must be a function');
+      need(check.timeoutMs === undefined || (Number.isFinite(check.timeoutMs) && check.timeoutMs >= 0), id, `${cat}.timeoutMs`, 'must be a number ≥ 0');
+    });
+  });
+  return lab;
+}
+
+export const pass = (found: string, evidence?: unknown[]): Observation => ({ pass: true, expected: found, found, evidence });
+export const fail = (expected: string, found: string, evidence?: unknown[]): Observation => ({ pass: false, expected, found, evidence });
