@@ -211,7 +211,12 @@ describe('local provider', () => {
     expect(refused.stderr).toMatch(/kubelab did not create it/);
     expect(readFileSync(join(foreign, 'precious.txt'), 'utf8')).toBe('keep me');
 
+    // Even when the supervisor itself was killed, delete leaves no component running.
+    const pids = supervisorStatus().components.map((c) => c.pid!);
+    process.kill(supervisorStatus().pid, 'SIGKILL');
     await cluster.provider.delete(NAME, silentProgress);
     expect(existsSync(paths(NAME).dir)).toBe(false);
+    const running = (pid: number) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    expect(pids.filter(running)).toEqual([]);
   });
 });

@@ -164,11 +164,13 @@ export class LocalProvider implements Provider {
     requireRecord(name);
     const pid = supervisorPid(name);
     if (pid === undefined) {
+      await killStrays(name);
       progress.done(`cluster "${name}" is not running`);
       return;
     }
     progress.step(`stopping cluster "${name}" (state kept in ${paths(name).dir})`);
     await stopSupervisor(pid);
+    await killStrays(name);
     progress.done(`stopped cluster "${name}"; kubelab up --name ${name} resumes it`);
   }
 
@@ -181,6 +183,7 @@ export class LocalProvider implements Provider {
     requireRecord(name);
     const pid = supervisorPid(name);
     if (pid !== undefined) await stopSupervisor(pid);
+    await killStrays(name);
     await rm(p.dir, { recursive: true, force: true });
     progress.done(`deleted cluster "${name}"`);
   }
@@ -276,9 +279,14 @@ function requireRecord(name: string): ClusterRecord {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // A killed process whose parent is gone lingers as a zombie until init reaps it.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
@@ -325,6 +333,28 @@ async function stopSupervisor(pid: number): Promise<void> {
     // The supervisor is its process group's leader: take its components down with it.
     process.kill(-pid, 'SIGKILL');
   }
+}
+
+/**
+ * Components the supervisor recorded that still run (the supervisor itself was killed,
+ * say): each is stopped, if its command line still names this cluster's directory.
+ */
+async function killStrays(name: string): Promise<void> {
+  const dir = paths(name).dir;
+  const killed: number[] = [];
+  for (const component of readSupervisorStatus(name)?.components ?? []) {
+    if (!component.pid || !alive(component.pid)) continue;
+    try {
+      if (readFileSync(`/proc/${component.pid}/cmdline`, 'utf8').includes(dir)) {
+        process.kill(component.pid, 'SIGKILL');
+        killed.push(component.pid);
+      }
+    } catch {
+      // no /proc (not Linux) or the process just ended
+    }
+  }
+  const deadline = Date.now() + 5000;
+  while (killed.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Waits for /readyz; when a component keeps failing, names it and its log. */
