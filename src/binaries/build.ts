@@ -47,7 +47,7 @@ export async function buildFromSource(binDir: string, progress: Progress): Promi
   const staging = `${binDir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  progress.step(`building Kubernetes ${versions.kubernetes}, etcd ${versions.etcd} and kwok ${versions.kwok} from Go modules (once per version; ~15-25 min on 2 cores)`);
+  progress.step(`building Kubernetes ${versions.kubernetes}, etcd ${versions.etcd} and kwok ${versions.kwok} from Go modules (once per version; about 10 minutes on 2 cores)`);
   const started = Date.now();
   const total = await countPackages();
   await goBuild(join(staging, multiCallBinary), total, progress);

@@ -35,7 +35,7 @@ export function resolveTarget(options: TargetOptions, purpose: 'read' | 'write')
     return { access: { name: options.context, kubeconfig, context: options.context }, createdByKubelab: false };
   }
   const name = options.name ?? 'kubelab';
-  const { provider } = chooseProvider(options.provider);
+  const { provider } = chooseProvider(options.provider, { name: options.name ?? 'kubelab', context: options.context, yes: options.yes });
   if (!provider.shapeOf(name)) throw new UserError(`no cluster named "${name}"`, { fix: `create it with: kubelab up --name ${name} (or kubelab start <lab>)` });
   return { access: provider.access(name), createdByKubelab: true };
 }
@@ -52,7 +52,7 @@ export async function startLab(lab: Lab, options: TargetOptions, progress: Progr
     access = resolveTarget(options, 'write').access;
   } else {
     const name = options.name ?? 'kubelab';
-    const { provider } = chooseProvider(options.provider);
+    const { provider } = chooseProvider(options.provider, { name: options.name ?? 'kubelab', context: options.context, yes: options.yes });
     const shape = labShape(lab, name);
     access = provider.shapeOf(name) ? await provider.reshape(shape, progress) : await provider.up(shape, progress);
   }

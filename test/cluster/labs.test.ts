@@ -1,7 +1,7 @@
 // The self-test CI relies on: for every registered lab, on a real local cluster,
 // start → check fails → solve → check passes → reset → check fails again, per exercise.
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalProvider } from '../../src/cluster/local/index.ts';
+import { chooseProvider } from '../../src/cluster/providers.ts';
 import { labs } from '../../src/engine/registry.ts';
 import { allPassed } from '../../src/engine/run.ts';
 import { checkLab, resetLab, solveLab, startLab } from '../../src/engine/session.ts';
@@ -12,7 +12,7 @@ isolateState();
 const created: string[] = [];
 
 afterAll(async () => {
-  for (const name of created) await new LocalProvider().delete(name, silentProgress);
+  for (const name of created) await chooseProvider('auto', { name }).provider.delete(name, silentProgress);
 });
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) => {
