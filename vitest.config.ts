@@ -20,6 +20,18 @@ export default defineConfig({
           globalSetup: ['test/helpers/binaries.setup.ts'],
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // A real cluster, `kubelab serve` and headless Chromium: after the other projects, one file at a time.
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/helpers/binaries.setup.ts', 'test/e2e/setup.ts'],
+        },
+      },
     ],
   },
 });

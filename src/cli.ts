@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ensureBinaries } from './binaries/index.ts';
 import { chooseProvider } from './cluster/providers.ts';
@@ -6,8 +7,9 @@ import type { ClusterStatus } from './cluster/provider.ts';
 import { defaultShape, parseNodes, validateShape, DEFAULT_MAX_PODS, type ClusterShape } from './cluster/shape.ts';
 import { errorLine, UserError } from './errors.ts';
 import { consoleProgress } from './progress.ts';
-import { serve } from './serve.ts';
+import { build, serve } from './serve.ts';
 import { addLabCommands } from './commands/labs.ts';
+import { addNodeCommands } from './commands/node.ts';
 
 const DEFAULT_NAME = process.env.KUBELAB_CLUSTER ?? 'kubelab';
 const progress = consoleProgress();
@@ -50,6 +52,14 @@ function providerOption() {
   return new Option('--provider <provider>', 'auto, local, kind or existing').default('auto');
 }
 
+/** What the kind and existing providers take, on every command that takes --provider. */
+function addProviderFlags(command: Command): void {
+  command
+    .option('--context <context>', 'a kubeconfig context kubelab did not create (the existing provider; read-only unless --yes)')
+    .option('--yes', 'allow changes to a context kubelab did not create')
+    .option('--image <image>', 'kind node image (default $KUBELAB_KIND_IMAGE or kindest/node:v1.36.3)');
+}
+
 function printStatus(status: ClusterStatus): void {
   const mark = (ok: boolean) => (ok ? '✓' : '✗');
   console.log(`cluster   ${status.name} (${status.running ? 'running' : 'stopped'})`);
@@ -88,7 +98,7 @@ export function program(): Command {
     .option('--advertise-address <ip>', 'API server advertise address (default 10.10.10.101)')
     .option('--wait <seconds>', 'how long to wait for the cluster', '120')
     .action(async (options: UpOptions) => {
-      const { provider } = chooseProvider(options.provider);
+      const { provider } = chooseProvider(options.provider, options);
       const shape = shapeFromFlags(options, provider.shapeOf(options.name));
       const started = Date.now();
       const access = await provider.up(shape, progress);
@@ -103,7 +113,7 @@ export function program(): Command {
     .addOption(providerOption())
     .option('--json', 'print JSON')
     .action(async (options: { name: string; provider: string; json?: boolean }) => {
-      const { provider, reason } = chooseProvider(options.provider);
+      const { provider, reason } = chooseProvider(options.provider, options);
       const status = { ...(await provider.status(options.name)), reason };
       if (options.json) console.log(JSON.stringify(status, null, 2));
       else printStatus(status);
@@ -116,7 +126,7 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .action(async (options: { name: string; provider: string }) => {
-      await chooseProvider(options.provider).provider.down(options.name, progress);
+      await chooseProvider(options.provider, options).provider.down(options.name, progress);
     });
 
   cli
@@ -125,15 +135,15 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .action(async (options: { name: string; provider: string }) => {
-      await chooseProvider(options.provider).provider.delete(options.name, progress);
+      await chooseProvider(options.provider, options).provider.delete(options.name, progress);
     });
 
   cli
     .command('list')
     .description('the clusters kubelab created')
     .addOption(providerOption())
-    .action(async (options: { provider: string }) => {
-      for (const name of await chooseProvider(options.provider).provider.list()) console.log(name);
+    .action(async (options: { provider: string; context?: string; image?: string }) => {
+      for (const name of await chooseProvider(options.provider, options).provider.list()) console.log(name);
     });
 
   cli
@@ -142,7 +152,7 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .action(async (options: { name: string; provider: string }) => {
-      const { provider } = chooseProvider(options.provider);
+      const { provider } = chooseProvider(options.provider, options);
       if (!provider.shapeOf(options.name)) throw new UserError(`no cluster named "${options.name}"`, { fix: `create it with: kubelab up --name ${options.name}` });
       const binaries = await ensureBinaries(progress);
       console.log(`export KUBECONFIG=${provider.access(options.name).kubeconfig}`);
@@ -158,7 +168,7 @@ export function program(): Command {
     .allowExcessArguments()
     .argument('[args...]')
     .action(async (args: string[]) => {
-      const { provider } = chooseProvider();
+      const { provider } = chooseProvider('auto', { name: DEFAULT_NAME });
       if (!provider.shapeOf(DEFAULT_NAME)) throw new UserError(`no cluster named "${DEFAULT_NAME}"`, { fix: `create it with: kubelab up --name ${DEFAULT_NAME}` });
       const binaries = await ensureBinaries(progress);
       const result = spawnSync(binaries.path('kubectl'), args, {
@@ -177,19 +187,32 @@ export function program(): Command {
 
   cli
     .command('serve')
-    .description('start (or reuse) the cluster and open the lab site')
+    .description('start (or reuse) the cluster, the bridge for live cells and the lab site, and open it; Ctrl-C stops the site, not the cluster')
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--port <port>', 'port of the lab site', '3000')
-    .option('--no-open', 'print the URL instead of opening a browser')
-    .action(async (options: { name: string; provider: string; port: string; open: boolean }) => {
-      const { provider } = chooseProvider(options.provider);
-      const shape = provider.shapeOf(options.name) ?? defaultShape(options.name);
-      await provider.up(shape, progress);
-      await serve({ port: intOption(options.port, '--port'), open: options.open });
+    .option('--bridge-port <port>', 'port of the bridge for live cells (default: a free one)', '0')
+    .option('--no-open', 'print the link instead of opening a browser')
+    .action(async (options: { name: string; provider: string; port: string; bridgePort: string; open: boolean }) => {
+      const port = intOption(options.port, '--port');
+      const bridgePort = intOption(options.bridgePort, '--bridge-port');
+      if (port < 1 || port > 65535 || bridgePort > 65535) throw new UserError('ports must be from 1 to 65535');
+      await serve({ name: options.name, provider: options.provider, port, bridgePort, open: options.open }, progress);
     });
 
+  cli
+    .command('build')
+    .description('build the lab site as static files, with a snapshot of the running cluster')
+    .addOption(nameOption())
+    .addOption(providerOption())
+    .option('--output <dir>', 'where to write the site', 'dist')
+    .action(async (options: { name: string; provider: string; output: string }) => {
+      await build({ name: options.name, provider: options.provider, output: resolve(options.output) }, progress);
+    });
+
+  for (const command of cli.commands.filter((c) => c.options.some((o) => o.long === '--provider'))) addProviderFlags(command);
   addLabCommands(cli, progress);
+  addNodeCommands(cli, progress);
   return cli;
 }
 

@@ -58,10 +58,20 @@ export interface Provider {
   reshape(shape: ClusterShape, progress: Progress): Promise<ClusterAccess>;
   /** Sets a node's max pods, as the kubelet's --max-pods would, and waits until the node reports it. */
   setMaxPods(name: string, node: string, maxPods: number): Promise<void>;
+  /**
+   * Brings back a node whose Node object was deleted (kubectl delete node), as a rebuilt
+   * machine with the same name and settings registers itself again, and waits until it is Ready.
+   */
+  rebuildNode(name: string, node: string): Promise<void>;
   status(name: string): Promise<ClusterStatus>;
   /** The shape of a cluster this provider created, or undefined when there is none. */
   shapeOf(name: string): ClusterShape | undefined;
   /** Names of the clusters this provider created. */
   list(): Promise<string[]>;
   access(name: string): ClusterAccess;
+  /**
+   * Runs kubeadm with these arguments on the control-plane node and returns its stdout.
+   * Only providers whose nodes are real machines or containers have it (kind).
+   */
+  execKubeadm?(name: string, args: string[]): Promise<string>;
 }

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { AppsV1Api, CoreApi, CoreV1Api, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
 import { ensureBinaries } from '../binaries/index.ts';
+import { chooseProvider } from '../cluster/providers.ts';
 import type { ClusterAccess } from '../cluster/provider.ts';
 import { UserError } from '../errors.ts';
 import { loadKubeConfig } from '../kube/client.ts';
 import { checkerKubeConfig } from './identity.ts';
-import type { CheckContext, LabContext } from './model.ts';
+import type { CheckContext, LabContext, NodeOperations } from './model.ts';
 
 /** Fails with one line naming the context and how to start it when the API server does not answer. */
 export async function requireReachable(kc: KubeConfig, access: ClusterAccess): Promise<void> {
@@ -29,7 +30,22 @@ export async function readOnlyContext(access: ClusterAccess): Promise<CheckConte
   return checkContext(await checkerKubeConfig(admin));
 }
 
-export async function adminContext(access: ClusterAccess): Promise<LabContext> {
+/**
+ * The node operations of the provider that created this cluster. A context kubelab did not
+ * create (same name, other kubeconfig or context) gets none, so no lab can reach into it.
+ */
+export function nodeOperations(access: ClusterAccess, providerFlag?: string): NodeOperations | undefined {
+  const { provider } = chooseProvider(providerFlag, { name: access.name });
+  if (!provider.shapeOf(access.name)) return undefined;
+  const own = provider.access(access.name);
+  if (own.kubeconfig !== access.kubeconfig || own.context !== access.context) return undefined;
+  return {
+    setMaxPods: (node, maxPods) => provider.setMaxPods(access.name, node, maxPods),
+    rebuild: (node) => provider.rebuildNode(access.name, node),
+  };
+}
+
+export async function adminContext(access: ClusterAccess, providerFlag?: string): Promise<LabContext> {
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   await requireReachable(kc, access);
   const kubectlPath = (await ensureBinaries()).path('kubectl');
@@ -53,5 +69,6 @@ export async function adminContext(access: ClusterAccess): Promise<LabContext> {
     apply: async (yaml) => {
       await kubectl(['apply', '-f', '-'], yaml);
     },
+    nodes: nodeOperations(access, providerFlag),
   };
 }

@@ -39,6 +39,16 @@ export interface LabContext {
   kubectl(args: string[], input?: string): Promise<string>;
   /** Server-side applies YAML documents (as kubectl apply --server-side would). */
   apply(yaml: string): Promise<void>;
+  /** What only the cluster's provider can do to a node; absent on clusters kubelab did not create. */
+  nodes?: NodeOperations;
+}
+
+/** Node operations that happen outside the API (on the machine, in the kubelet), whatever the provider. */
+export interface NodeOperations {
+  /** Restarts the node's kubelet with --max-pods=N and waits until the node reports it. */
+  setMaxPods(node: string, maxPods: number): Promise<void>;
+  /** Re-registers a deleted node, as a rebuilt machine joining again would, and waits until it is Ready. */
+  rebuild(node: string): Promise<void>;
 }
 
 export interface Exercise {

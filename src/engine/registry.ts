@@ -1,9 +1,12 @@
 import { UserError } from '../errors.ts';
 import apiVersions from '../../checks/api-versions.ts';
+import kubeadmInit from '../../checks/kubeadm-init.ts';
+import maxPods from '../../checks/max-pods.ts';
+import drain from '../../checks/drain.ts';
 import type { Exercise, Lab } from './model.ts';
 
 /** Every lab kubelab ships, in the order the site lists them. */
-export const labs: Lab[] = [apiVersions];
+export const labs: Lab[] = [kubeadmInit, apiVersions, maxPods, drain];
 
 export function getLab(id: string): Lab {
   const lab = labs.find((l) => l.id === id);

@@ -160,6 +160,30 @@ export class LocalProvider implements Provider {
     }
   }
 
+  async rebuildNode(name: string, node: string): Promise<void> {
+    const record = requireRecord(name);
+    const shape = record.shape.nodes.find((n) => n.name === node);
+    if (!shape) {
+      throw new UserError(`cluster "${name}" has no node "${node}"`, { fix: `its nodes are ${record.shape.nodes.map((n) => n.name).join(', ')}` });
+    }
+    if (!supervisorRunning(name)) throw new UserError(`cluster "${name}" is not running`, { fix: `start it with: kubelab up --name ${name}` });
+    const { core } = clients(loadKubeConfig(this.access(name).kubeconfig));
+    try {
+      // A rebuilt machine registers the same Node a fresh kubelet would: kwok plays that kubelet.
+      await core.createNode({ body: kwokNode(shape) });
+    } catch (error) {
+      if (statusOf(error) === 409) {
+        throw new UserError(`node "${node}" is still registered, and kubeadm join refuses a name that is in use`, { fix: `remove it first: kubectl delete node ${node}` });
+      }
+      throw new UserError(`cannot register node ${node}: ${messageOf(error)}`);
+    }
+    const deadline = Date.now() + 30_000;
+    while (!isReady(await core.readNode({ name: node }))) {
+      if (Date.now() > deadline) throw new UserError(`node "${node}" registered but did not become Ready in 30 s`, { fix: `see ${join(paths(name).logs, 'kwok.log')}` });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async down(name: string, progress: Progress): Promise<void> {
     requireRecord(name);
     const pid = supervisorPid(name);

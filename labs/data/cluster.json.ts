@@ -1,0 +1,62 @@
+// Data loader: a snapshot of the lab cluster, so that a built site shows real outputs without
+// a cluster. labs/components/kube.js answers cells from it when no bridge is reachable, and
+// says on the page that it shows a snapshot. `kubelab build` names the cluster in
+// KUBELAB_CLUSTER; with no running cluster the snapshot says so instead.
+import { ApisApi, CoreApi, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
+import { clean } from '../../src/bridge/cluster.ts';
+import { chooseProvider } from '../../src/cluster/providers.ts';
+import { loadKubeConfig } from '../../src/kube/client.ts';
+
+/** What the lab pages show: nodes and workloads, kubeadm's ConfigMaps, RBAC, served API group/versions. Never Secrets. */
+const KINDS: [string, string][] = [
+  ['v1', 'Node'],
+  ['v1', 'Namespace'],
+  ['v1', 'Pod'],
+  ['v1', 'Service'],
+  ['v1', 'ConfigMap'],
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'ReplicaSet'],
+  ['apps/v1', 'DaemonSet'],
+  ['policy/v1', 'PodDisruptionBudget'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+  ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+  ['apiregistration.k8s.io/v1', 'APIService'],
+];
+
+const name = process.env.KUBELAB_CLUSTER ?? 'kubelab';
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms).unref())]);
+}
+
+async function take(): Promise<unknown> {
+  const { provider } = chooseProvider(process.env.KUBELAB_PROVIDER ?? 'auto', { name });
+  if (!provider.shapeOf(name)) return { available: false, cluster: name, reason: `there was no cluster named "${name}"` };
+  const access = provider.access(name);
+  const kc = loadKubeConfig(access.kubeconfig, access.context);
+  let version;
+  try {
+    version = await within(kc.makeApiClient(VersionApi).getCode(), 5000);
+  } catch (error) {
+    return { available: false, cluster: name, reason: `cluster "${name}" was not answering (${(error as Error).message.split('\n')[0]})` };
+  }
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const objects: Record<string, unknown[]> = {};
+  for (const [apiVersion, kind] of KINDS) {
+    const list = await within(api.list(apiVersion, kind), 10_000);
+    objects[`${apiVersion}/${kind}`] = list.items.map((o) => clean(o, apiVersion, kind));
+  }
+  const core = await kc.makeApiClient(CoreApi).getAPIVersions();
+  const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
+  const apiVersions = [...core.versions, ...groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion))].sort();
+  return { available: true, cluster: name, takenAt: new Date().toISOString(), kubernetesVersion: version.gitVersion, apiVersions, objects };
+}
+
+let snapshot: unknown;
+try {
+  snapshot = await take();
+} catch (error) {
+  snapshot = { available: false, cluster: name, reason: `the snapshot failed: ${(error as Error).message.split('\n')[0]}` };
+}
+// Exit explicitly: the client's kept-alive connections would hold the process open.
+process.stdout.write(JSON.stringify(snapshot), () => process.exit(0));

@@ -1,0 +1,75 @@
+// Operations on the kubelets of a kind cluster's nodes, through `docker exec` into their containers.
+import type { V1Node } from '@kubernetes/client-node';
+import { UserError } from '../../errors.ts';
+import { clients, loadKubeConfig, statusOf } from '../../kube/client.ts';
+import { isReady } from '../nodes.ts';
+import type { ClusterAccess } from '../provider.ts';
+import { execIn } from './docker.ts';
+import { KUBEADM_FLAGS, KUBELET_CONFIG, withMaxPodsConfig, withMaxPodsFlag } from './kubelet.ts';
+
+/** A Kubernetes node and the container kind runs it in. */
+export interface NodeTarget {
+  access: ClusterAccess;
+  node: string;
+  container: string;
+}
+
+async function writeFileIn(container: string, file: string, content: string): Promise<void> {
+  await execIn(container, ['sh', '-c', 'cat > "$1"', 'sh', file], `writing ${file} in ${container}`, content);
+}
+
+export async function restartKubelet(target: NodeTarget): Promise<void> {
+  await execIn(target.container, ['systemctl', 'restart', 'kubelet'], `restarting the kubelet of ${target.node}`);
+}
+
+/** Polls the Node until `done` holds; a missing Node counts as not done. */
+export async function waitForNode(target: NodeTarget, done: (n: V1Node) => boolean, what: string, timeoutMs: number): Promise<V1Node> {
+  const { access, node, container } = target;
+  const { core } = clients(loadKubeConfig(access.kubeconfig, access.context));
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not read yet';
+  while (Date.now() < deadline) {
+    try {
+      const found = await core.readNode({ name: node });
+      if (done(found)) return found;
+      last = `allocatable pods ${found.status?.allocatable?.pods ?? '?'}, ${isReady(found) ? 'Ready' : 'not Ready'}`;
+    } catch (error) {
+      last = statusOf(error) === 404 ? 'not registered' : (error as Error).message.split('\n')[0]!;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new UserError(`timed out waiting for ${what} (last seen: ${last})`, { fix: `see the kubelet's log: docker exec ${container} journalctl -u kubelet` });
+}
+
+/**
+ * Sets the kubelet's max pods as an administrator of a kubeadm node would: in the flags file
+ * (the flag kind's config set wins over the file) and in the config file, then restarts the
+ * kubelet and waits until the Node reports the new allocatable pods.
+ */
+export async function setKubeletMaxPods(target: NodeTarget, maxPods: number, timeoutMs: number): Promise<void> {
+  const { container, node } = target;
+  const flags = await execIn(container, ['cat', KUBEADM_FLAGS], `reading ${KUBEADM_FLAGS} of ${node}`);
+  const config = await execIn(container, ['cat', KUBELET_CONFIG], `reading ${KUBELET_CONFIG} of ${node}`);
+  await writeFileIn(container, KUBEADM_FLAGS, withMaxPodsFlag(flags, maxPods));
+  await writeFileIn(container, KUBELET_CONFIG, withMaxPodsConfig(config, maxPods));
+  await restartKubelet(target);
+  await waitForNode(target, (n) => isReady(n) && Number(n.status?.allocatable?.pods) === maxPods, `node ${node} to report ${maxPods} allocatable pods`, timeoutMs);
+}
+
+/**
+ * Brings back a node whose Node object was deleted: a kubelet registers its Node only when it
+ * starts, so restart it. A control plane also gets back the label and taint kubeadm gave it,
+ * from kubeadm's own mark-control-plane phase and the config kind wrote into the node.
+ */
+export async function rebuildKindNode(target: NodeTarget, controlPlane: boolean, timeoutMs: number): Promise<void> {
+  await restartKubelet(target);
+  await waitForNode(target, isReady, `node ${target.node} to register and become Ready`, timeoutMs);
+  if (controlPlane) {
+    await execIn(target.container, ['kubeadm', 'init', 'phase', 'mark-control-plane', '--config=/kind/kubeadm.conf'], `marking ${target.node} as control plane`);
+  }
+}
+
+/** Runs kubeadm in a node's container (kind's nodes carry the image's kubeadm and /kind/kubeadm.conf). */
+export async function kubeadmIn(container: string, args: string[]): Promise<string> {
+  return execIn(container, ['kubeadm', ...args], `kubeadm ${args.join(' ')}`);
+}
