@@ -4,7 +4,7 @@
 // started with the lab records its availability, so the checks can tell whether it held.
 import { PolicyV1Api, type V1ConfigMap, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { isReady } from '../src/cluster/nodes.ts';
-import { DEFAULT_MAX_PODS, type NodeShape } from '../src/cluster/shape.ts';
+import { DEFAULT_MAX_PODS, parseNodes } from '../src/cluster/shape.ts';
 import { UserError } from '../src/errors.ts';
 import { eventsWithReason, isDaemonSetPod, readObject } from '../src/engine/helpers.ts';
 import { defineLab, fail, pass, type CheckContext, type LabContext, type NodeOperations, type Observation } from '../src/engine/model.ts';
@@ -23,10 +23,7 @@ export const NODE = 'kub2';
 export const RECORD = { namespace: 'kubelab', name: 'drain-availability' };
 
 /** The notes' five workers (kubworker1…5) behind a control plane. */
-const NODES: NodeShape[] = [
-  { name: 'kub1', role: 'control-plane', maxPods: DEFAULT_MAX_PODS },
-  ...[2, 3, 4, 5, 6].map((i): NodeShape => ({ name: `kub${i}`, role: 'worker', maxPods: DEFAULT_MAX_PODS })),
-];
+const NODES = parseNodes('6', DEFAULT_MAX_PODS);
 
 const MANIFESTS = `apiVersion: v1
 kind: Namespace

@@ -3,7 +3,7 @@
 // DaemonSet and DNS pods on a worker use some of those slots; --max-pods=250 lets all 800 run.
 import type { CoreV1Api, V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
 import { rolesOf } from '../src/cluster/nodes.ts';
-import { DEFAULT_MAX_PODS, type NodeShape } from '../src/cluster/shape.ts';
+import { DEFAULT_MAX_PODS, parseNodes } from '../src/cluster/shape.ts';
 import { UserError } from '../src/errors.ts';
 import { eventsWithReason, isPodReady, readObject } from '../src/engine/helpers.ts';
 import { defineLab, fail, pass, type CheckContext, type LabContext, type NodeOperations } from '../src/engine/model.ts';
@@ -18,10 +18,7 @@ export const ANSWERS = { namespace: 'kubelab', name: 'max-pods-answers' };
 export const STALL = { namespace: 'kubelab', name: 'max-pods-stall' };
 
 /** The notes' cluster for this experiment: a control plane and five workers, each with the kubelet's default 110 pods. */
-const NODES: NodeShape[] = [
-  { name: 'kub1', role: 'control-plane', maxPods: DEFAULT_MAX_PODS },
-  ...[2, 3, 4, 5, 6].map((i): NodeShape => ({ name: `kub${i}`, role: 'worker', maxPods: DEFAULT_MAX_PODS })),
-];
+const NODES = parseNodes('6', DEFAULT_MAX_PODS);
 
 const MANIFESTS = `apiVersion: v1
 kind: Namespace

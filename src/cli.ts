@@ -79,6 +79,18 @@ function printStatus(status: ClusterStatus): void {
   }
 }
 
+interface SiteFlags {
+  name: string;
+  provider: string;
+  context?: string;
+  yes?: boolean;
+  image?: string;
+}
+
+function siteTarget(options: SiteFlags): SiteFlags {
+  return { name: options.name, provider: options.provider, context: options.context, yes: options.yes, image: options.image };
+}
+
 export function program(): Command {
   const cli = new Command('kubelab')
     .description('Kubernetes learning labs on a real local cluster')
@@ -191,13 +203,13 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--port <port>', 'port of the lab site', '3000')
-    .option('--bridge-port <port>', 'port of the bridge for live cells (default: a free one)', '0')
+    .option('--bridge-port <port>', 'port of the bridge for live cells (default: a free one)')
     .option('--no-open', 'print the link instead of opening a browser')
-    .action(async (options: { name: string; provider: string; port: string; bridgePort: string; open: boolean }) => {
+    .action(async (options: SiteFlags & { port: string; bridgePort?: string; open: boolean }) => {
       const port = intOption(options.port, '--port');
-      const bridgePort = intOption(options.bridgePort, '--bridge-port');
+      const bridgePort = options.bridgePort === undefined ? 0 : intOption(options.bridgePort, '--bridge-port');
       if (port < 1 || port > 65535 || bridgePort > 65535) throw new UserError('ports must be from 1 to 65535');
-      await serve({ name: options.name, provider: options.provider, port, bridgePort, open: options.open }, progress);
+      await serve({ ...siteTarget(options), port, bridgePort, open: options.open }, progress);
     });
 
   cli
@@ -206,8 +218,8 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--output <dir>', 'where to write the site', 'dist')
-    .action(async (options: { name: string; provider: string; output: string }) => {
-      await build({ name: options.name, provider: options.provider, output: resolve(options.output) }, progress);
+    .action(async (options: SiteFlags & { output: string }) => {
+      await build({ ...siteTarget(options), output: resolve(options.output) }, progress);
     });
 
   for (const command of cli.commands.filter((c) => c.options.some((o) => o.long === '--provider'))) addProviderFlags(command);

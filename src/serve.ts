@@ -16,18 +16,23 @@ const CONFIG = join(packageRoot, 'observablehq.config.ts');
 const SITE_ROOT = join(packageRoot, 'labs');
 const FRAMEWORK_CACHE = join(SITE_ROOT, '.observablehq', 'cache');
 
-export interface ServeOptions {
+/** What chooses and reaches the cluster: --name, --provider and the provider flags. */
+export interface SiteTarget {
   name: string;
   provider: string;
+  context?: string;
+  yes?: boolean;
+  image?: string;
+}
+
+export interface ServeOptions extends SiteTarget {
   port: number;
   /** 0 picks a free port. */
   bridgePort: number;
   open: boolean;
 }
 
-export interface BuildOptions {
-  name: string;
-  provider: string;
+export interface BuildOptions extends SiteTarget {
   output: string;
 }
 
@@ -35,14 +40,15 @@ export interface BuildOptions {
  * The environment Framework and its data loaders run in: Node 24 and tsx first on PATH,
  * no telemetry (it would send events to an outside host), and the cluster to snapshot.
  */
-function siteEnv(name: string, provider: string): NodeJS.ProcessEnv {
+function siteEnv(target: SiteTarget): NodeJS.ProcessEnv {
   const bin = join(packageRoot, 'node_modules', '.bin');
   return {
     ...process.env,
     PATH: `${bin}:${process.env.PATH ?? ''}`,
     OBSERVABLE_TELEMETRY_DISABLE: 'true',
-    KUBELAB_CLUSTER: name,
-    KUBELAB_PROVIDER: provider,
+    KUBELAB_CLUSTER: target.name,
+    KUBELAB_PROVIDER: target.provider,
+    ...(target.context ? { KUBELAB_CONTEXT: target.context } : {}),
   };
 }
 
@@ -85,10 +91,10 @@ function dropSnapshots(): void {
   rmSync(join(FRAMEWORK_CACHE, 'data'), { recursive: true, force: true });
 }
 
-function observable(args: string[], name: string, provider: string, stdio: 'inherit' | 'pipe', env: NodeJS.ProcessEnv = {}): ChildProcess {
+function observable(args: string[], target: SiteTarget, stdio: 'inherit' | 'pipe', env: NodeJS.ProcessEnv = {}): ChildProcess {
   const bin = join(packageRoot, 'node_modules', '.bin', 'observable');
   if (!existsSync(bin)) throw new UserError('Observable Framework is not installed', { fix: 'run npm install in the kubelab directory' });
-  return spawn(bin, args, { cwd: packageRoot, env: { ...siteEnv(name, provider), ...env }, stdio: ['ignore', stdio, stdio] });
+  return spawn(bin, args, { cwd: packageRoot, env: { ...siteEnv(target), ...env }, stdio: ['ignore', stdio, stdio] });
 }
 
 /**
@@ -172,22 +178,30 @@ async function stop(child: ChildProcess, bridge: Bridge): Promise<void> {
 export async function serve(options: ServeOptions, progress: Progress): Promise<void> {
   if (!(await portFree(options.port))) throw new UserError(`port ${options.port} is in use`, { fix: 'choose another with --port' });
   if (options.bridgePort && !(await portFree(options.bridgePort))) throw new UserError(`port ${options.bridgePort} is in use`, { fix: 'choose another with --bridge-port' });
-  const { provider } = chooseProvider(options.provider, { name: options.name });
+  const { provider } = chooseProvider(options.provider, options);
   await provider.up(provider.shapeOf(options.name) ?? defaultShape(options.name), progress);
 
   seedNpmVersionCache();
   dropSnapshots();
   const siteOrigin = `http://127.0.0.1:${options.port}`;
-  const bridge = await startBridge({ cluster: { name: options.name, provider: options.provider }, siteOrigin, port: options.bridgePort, log: (line) => console.error(line) });
-  const child = observable(['preview', '--config', CONFIG, '--port', String(options.port), '--no-open'], options.name, options.provider, 'pipe');
+  const bridge = await startBridge({ cluster: { name: options.name, provider: options.provider, context: options.context, yes: options.yes, image: options.image }, siteOrigin, port: options.bridgePort, log: (line) => console.error(line) });
+  const child = observable(['preview', '--config', CONFIG, '--port', String(options.port), '--no-open'], options, 'pipe');
   forwardErrors(child);
+  let signal: string | undefined;
   const interrupted = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('interrupted'));
-    process.once('SIGTERM', () => resolve('terminated'));
+    process.once('SIGINT', () => resolve((signal = 'interrupted')));
+    process.once('SIGTERM', () => resolve((signal = 'terminated')));
   });
-  const exited = new Promise<string>((resolve) => child.once('exit', (code) => resolve(`the preview exited (code ${code})`)));
+  // Ctrl-C in a terminal reaches the preview too, and it may exit first: that is still an interrupt.
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code) => setTimeout(() => resolve(signal ?? `the preview exited (code ${code})`), 200)),
+  );
   try {
-    await Promise.race([waitForSite(`${siteOrigin}/`, child, 60_000), exited.then((why) => Promise.reject(new UserError(why)))]);
+    await Promise.race([
+      waitForSite(`${siteOrigin}/`, child, 60_000),
+      exited.then((why) => Promise.reject(new UserError(why))),
+      interrupted.then((why) => Promise.reject(new UserError(`${why} before the site was up`, { exitCode: 130 }))),
+    ]);
   } catch (error) {
     await stop(child, bridge);
     throw error;
@@ -202,7 +216,7 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
   const why = await Promise.race([interrupted, exited]);
   await stop(child, bridge);
   console.log(`${why}: stopped the lab site and the bridge; cluster "${options.name}" is still running (kubelab down --name ${options.name} stops it)`);
-  if (why.startsWith('the preview')) process.exitCode = 1;
+  if (!signal) process.exitCode = 1;
 }
 
 /**
@@ -211,13 +225,13 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
  */
 export async function build(options: BuildOptions, progress: Progress): Promise<void> {
   prepareOutput(options.output);
-  const { provider } = chooseProvider(options.provider, { name: options.name });
+  const { provider } = chooseProvider(options.provider, options);
   const status = provider.shapeOf(options.name) ? await provider.status(options.name) : undefined;
   if (status?.running) progress.step(`snapshotting cluster "${options.name}" into the site`);
   else progress.step(`no running cluster "${options.name}": the pages will say no snapshot was taken (kubelab up first to include one)`);
   seedNpmVersionCache();
   dropSnapshots();
-  const child = observable(['build', '--config', CONFIG], options.name, options.provider, 'inherit', { KUBELAB_SITE_OUTPUT: options.output });
+  const child = observable(['build', '--config', CONFIG], options, 'inherit', { KUBELAB_SITE_OUTPUT: options.output });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new UserError(`observable build failed (exit code ${code})`, { fix: 'see the messages above' });
   progress.done(`built the lab site into ${options.output}`);

@@ -17,6 +17,9 @@
 // the address bar. Each request carries it as a Bearer token; the bridge also refuses other
 // origins and non-loopback Host names. A build of the site has no token: there the cells show
 // the snapshot of the cluster the build's data loader took (data/cluster.json).
+//
+// Every watch of a page shares one stream from the bridge (see WatchHub), and each says on the
+// page when the bridge or the cluster is down, then resumes by itself when they are back.
 import {FileAttachment} from "observablehq:stdlib";
 
 const START = "npx kubelab serve";
@@ -239,7 +242,11 @@ class Kube {
    */
   watch(apiVersion, kind, {namespace, labelSelector} = {}) {
     if (!this.live) return snapshotWatch(apiVersion, kind, {namespace, labelSelector});
-    return new Watch(this, {apiVersion, kind, namespace, labelSelector});
+    this.hub ??= new WatchHub(this);
+    const selection = {apiVersion, kind};
+    if (namespace) selection.namespace = namespace;
+    if (labelSelector) selection.labelSelector = labelSelector;
+    return new Watch(this.hub, selection);
   }
 
   /** Runs a lab's checks (all, or one exercise's) on the cluster. */
@@ -258,10 +265,87 @@ async function* snapshotWatch(apiVersion, kind, options) {
   yield await fromSnapshot(apiVersion, kind, options);
 }
 
-/** A watch stream from the bridge, as an async iterator that `return()` stops at once. */
-class Watch {
-  constructor(kube, selection) {
+/**
+ * All of a page's watches share one stream from the bridge: a browser keeps at most six
+ * connections to a host, and every open stream holds one. When the set of watches changes
+ * the hub opens a new stream, and each watch resumes from its last resourceVersion.
+ */
+class WatchHub {
+  constructor(kube) {
     this.kube = kube;
+    this.watches = new Map();
+    this.nextId = 0;
+    this.generation = 0;
+    this.attempt = 0;
+    this.controller = null;
+    this.timer = null;
+  }
+
+  add(watch) {
+    const id = `w${++this.nextId}`;
+    this.watches.set(id, watch);
+    this.reconnect(10);
+    return id;
+  }
+
+  remove(id) {
+    if (this.watches.delete(id)) this.reconnect(10);
+  }
+
+  reconnect(delay) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+
+  async connect() {
+    this.controller?.abort();
+    const generation = ++this.generation;
+    if (!this.watches.size) return;
+    const controller = (this.controller = new AbortController());
+    const watches = [...this.watches].map(([id, w]) => ({id, ...w.selection, ...(w.resourceVersion ? {resourceVersion: w.resourceVersion} : {})}));
+    try {
+      const response = await this.kube.request("/api/v1/watch", {method: "POST", body: {watches}, signal: controller.signal});
+      this.kube.markLive();
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const {value, done} = await reader.read();
+        if (done) break;
+        this.attempt = 0;
+        buffer += value;
+        const lines = buffer.split("\n");
+        buffer = lines.pop();
+        for (const line of lines) if (line) this.dispatch(JSON.parse(line));
+      }
+    } catch (error) {
+      if (controller.signal.aborted || generation !== this.generation) return;
+      if (error instanceof KubeError && error.state === "stale") return; // the banner says what to do; a retry cannot help
+      if (error instanceof KubeError && error.state === "error") {
+        for (const watch of this.watches.values()) watch.fail(error);
+        return;
+      }
+    }
+    if (controller.signal.aborted || generation !== this.generation) return;
+    // The stream broke or ended: the bridge went away (or restarts). Say so and try again.
+    if (bannerState !== "cluster-down") setState("bridge-down", MESSAGES["bridge-down"]);
+    this.reconnect(RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]);
+  }
+
+  dispatch(message) {
+    if (message.type === "PING") return;
+    if (message.type === "STATUS") {
+      if (message.ok) this.kube.markLive();
+      else setState("cluster-down", MESSAGES["cluster-down"]);
+      return;
+    }
+    this.watches.get(message.id)?.handle(message);
+  }
+}
+
+/** One watch, as an async iterator of the current objects that `return()` stops at once. */
+class Watch {
+  constructor(hub, selection) {
+    this.hub = hub;
     this.selection = selection;
     this.objects = new Map();
     this.resourceVersion = undefined;
@@ -269,8 +353,7 @@ class Watch {
     this.error = null;
     this.closed = false;
     this.waiters = [];
-    this.controller = null;
-    void this.run();
+    this.id = hub.add(this);
   }
 
   [Symbol.asyncIterator]() {
@@ -286,9 +369,11 @@ class Watch {
   }
 
   async return(value) {
-    this.closed = true;
-    this.controller?.abort();
-    this.wake();
+    if (!this.closed) {
+      this.closed = true;
+      this.hub.remove(this.id);
+      this.wake();
+    }
     return {done: true, value};
   }
 
@@ -301,50 +386,10 @@ class Watch {
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 
-  async run() {
-    let attempt = 0;
-    while (!this.closed) {
-      try {
-        await this.stream();
-        attempt = 0;
-      } catch (error) {
-        if (this.closed) return;
-        // Bridge or cluster down: say so on the page and keep trying. Anything else is for the cell.
-        if (!(error instanceof KubeError) || (error.state !== "bridge-down" && error.state !== "cluster-down")) {
-          this.error = error;
-          this.wake();
-          return;
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)]));
-    }
-  }
-
-  async stream() {
-    this.controller = new AbortController();
-    const path = `/api/v1/watch?${query({...this.selection, resourceVersion: this.resourceVersion})}`;
-    const response = await this.kube.request(path, {signal: this.controller.signal});
-    this.kube.markLive();
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    try {
-      for (;;) {
-        const {value, done} = await reader.read();
-        if (done) break;
-        buffer += value;
-        const lines = buffer.split("\n");
-        buffer = lines.pop();
-        for (const line of lines) if (line) this.handle(JSON.parse(line));
-      }
-    } catch (error) {
-      if (this.closed) return;
-      setState("bridge-down", MESSAGES["bridge-down"]);
-      throw new KubeError(MESSAGES["bridge-down"], "bridge-down");
-    }
-    if (!this.closed) {
-      setState("bridge-down", MESSAGES["bridge-down"]);
-      throw new KubeError(MESSAGES["bridge-down"], "bridge-down");
-    }
+  fail(error) {
+    this.error = error;
+    this.hub.remove(this.id);
+    this.wake();
   }
 
   handle(message) {
@@ -352,7 +397,7 @@ class Watch {
       case "LIST":
         this.objects = new Map(message.items.map((o) => [keyOf(o), o]));
         this.resourceVersion = message.resourceVersion;
-        this.kube.markLive();
+        this.hub.kube.markLive();
         break;
       case "ADDED":
       case "MODIFIED":
@@ -366,9 +411,8 @@ class Watch {
       case "BOOKMARK":
         this.resourceVersion = message.resourceVersion;
         return;
-      case "STATUS":
-        if (message.ok) this.kube.markLive();
-        else setState("cluster-down", MESSAGES["cluster-down"]);
+      case "ERROR":
+        this.fail(new KubeError(message.message, "error", message.status));
         return;
       default:
         return;

@@ -1,7 +1,7 @@
 // Data loader: a snapshot of the lab cluster, so that a built site shows real outputs without
 // a cluster. labs/components/kube.js answers cells from it when no bridge is reachable, and
 // says on the page that it shows a snapshot. `kubelab build` names the cluster in
-// KUBELAB_CLUSTER; with no running cluster the snapshot says so instead.
+// KUBELAB_CLUSTER (or KUBELAB_CONTEXT); with no running cluster the snapshot says so instead.
 import { ApisApi, CoreApi, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
 import { clean } from '../../src/bridge/cluster.ts';
 import { chooseProvider } from '../../src/cluster/providers.ts';
@@ -30,8 +30,9 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 async function take(): Promise<unknown> {
-  const { provider } = chooseProvider(process.env.KUBELAB_PROVIDER ?? 'auto', { name });
-  if (!provider.shapeOf(name)) return { available: false, cluster: name, reason: `there was no cluster named "${name}"` };
+  const context = process.env.KUBELAB_CONTEXT;
+  const { provider } = chooseProvider(process.env.KUBELAB_PROVIDER ?? 'auto', { name, context });
+  if (!context && !provider.shapeOf(name)) return { available: false, cluster: name, reason: `there was no cluster named "${name}"` };
   const access = provider.access(name);
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   let version;

@@ -15,6 +15,11 @@ export interface ClusterTarget {
   /** The kubelab cluster the labs run on. */
   name: string;
   provider?: string;
+  /** A kubeconfig context kubelab did not create (the existing provider), changed only with `yes`. */
+  context?: string;
+  yes?: boolean;
+  /** The kind node image, for the kind provider. */
+  image?: string;
   /** Another kubeconfig for the same cluster (tests route it through a counting proxy). */
   kubeconfig?: string;
 }
@@ -47,7 +52,7 @@ export class Cluster {
 
   constructor(target: ClusterTarget) {
     this.target = target;
-    const access = chooseProvider(target.provider, { name: target.name }).provider.access(target.name);
+    const access = chooseProvider(target.provider, target).provider.access(target.name);
     this.kc = loadKubeConfig(target.kubeconfig ?? access.kubeconfig, target.kubeconfig ? undefined : access.context);
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.apps = this.kc.makeApiClient(AppsV1Api);
@@ -136,6 +141,11 @@ export class Cluster {
     return new Watch(this.kc).watch(path, query, onEvent, done);
   }
 
+  /** Actions change the cluster: not one kubelab did not create, unless the user said --yes. */
+  assertWritable(): void {
+    if (this.target.context && !this.target.yes) throw new HttpError(403, `refusing to change context "${this.target.context}": kubelab did not create it (start kubelab serve with --yes to allow it)`);
+  }
+
   /** Runs a lab's checks (or one exercise's) as `kubelab check` does, with the read-only checker identity. */
   async check(labId: string, exerciseId: string | undefined, timeoutMs: number | undefined): Promise<CheckResult[]> {
     let lab;
@@ -145,6 +155,6 @@ export class Cluster {
     } catch (error) {
       throw new HttpError(404, error instanceof UserError ? error.message : String(error));
     }
-    return this.forward(`the checks of ${labId}`, () => checkLab(lab, exerciseId, { name: this.target.name, provider: this.target.provider }, timeoutMs === undefined ? {} : { timeoutMs }), limits.checkTimeoutMs);
+    return this.forward(`the checks of ${labId}`, () => checkLab(lab, exerciseId, { name: this.target.name, provider: this.target.provider, context: this.target.context }, timeoutMs === undefined ? {} : { timeoutMs }), limits.checkTimeoutMs);
   }
 }

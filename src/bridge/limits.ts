@@ -17,8 +17,9 @@ export const limits = {
   clusterTimeoutMs: 30_000,
   /** A lab check may poll (checks retry until their own timeout); the bridge allows at most this. */
   checkTimeoutMs: 180_000,
-  /** Open watch streams at once. */
+  /** Open watch streams at once (a page holds one), and watches in one stream. */
   watches: 32,
+  watchesPerStream: 32,
   /** Requests handled at once, watches aside. */
   concurrent: 16,
 };

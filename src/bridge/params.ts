@@ -86,7 +86,14 @@ export function wholeNumber(value: unknown, min: number, max: number, what: stri
   return value;
 }
 
-/** A JSON object body with exactly the allowed keys. */
+/** A JSON object with only the allowed keys. */
+export function jsonFields(value: unknown, allowed: string[], what = 'the body'): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, `${what} must be a JSON object`);
+  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new HttpError(400, `unknown field "${key.slice(0, 40)}"`);
+  return value as Record<string, unknown>;
+}
+
+/** A JSON object body with only the allowed keys. */
 export function jsonObject(text: string, allowed: string[]): Record<string, unknown> {
   let value: unknown;
   try {
@@ -94,7 +101,9 @@ export function jsonObject(text: string, allowed: string[]): Record<string, unkn
   } catch {
     throw new HttpError(400, 'the body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'the body must be a JSON object');
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new HttpError(400, `unknown field "${key.slice(0, 40)}"`);
-  return value as Record<string, unknown>;
+  return jsonFields(value, allowed);
+}
+
+export function watchId(value: unknown): string {
+  return field(value, /^[A-Za-z0-9_-]{1,40}$/, 'watch id');
 }

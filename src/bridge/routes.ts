@@ -2,7 +2,8 @@
 //   GET  /api/v1/status                                   is the cluster answering?
 //   GET  /api/v1/objects?apiVersion&kind[&namespace][&labelSelector]   list
 //   GET  /api/v1/object?apiVersion&kind&name[&namespace]              get
-//   GET  /api/v1/watch?apiVersion&kind[&namespace][&labelSelector][&resourceVersion]  NDJSON stream
+//   POST /api/v1/watch    {"watches": [{"id", "apiVersion", "kind", "namespace"?, "labelSelector"?, "resourceVersion"?}]}
+//                                                         one NDJSON stream for them all (see watch.ts)
 //   POST /api/v1/check    {"lab", "exercise"?, "timeoutMs"?}   run checks → {results}
 //   GET  /api/v1/actions                                   the allowed actions
 //   POST /api/v1/actions/<name>  {"params": {...}}         one allowed change
@@ -11,8 +12,8 @@ import { actionParams, actions, findAction } from './actions.ts';
 import type { Cluster } from './cluster.ts';
 import { HttpError, sendJson } from './http.ts';
 import { limits, readBody } from './limits.ts';
-import { jsonObject, labId, objectRef, queryOf, resourceVersion, selection, wholeNumber } from './params.ts';
-import { streamWatch } from './watch.ts';
+import { jsonFields, jsonObject, labId, objectRef, queryOf, resourceVersion, selection, watchId, wholeNumber } from './params.ts';
+import { streamWatches } from './watch.ts';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -62,11 +63,22 @@ const routes: Record<string, Route> = {
     },
   },
   '/api/v1/watch': {
-    method: 'GET',
+    method: 'POST',
     stream: true,
-    async handle({ req, res, url, cluster, headers }) {
-      const q = queryOf(url, [...SELECTION, 'resourceVersion']);
-      await streamWatch(req, res, cluster, { selection: selection(q), resourceVersion: resourceVersion(q) }, headers);
+    async handle({ req, res, cluster, headers }) {
+      const body = await jsonBody(req, ['watches']);
+      if (!Array.isArray(body.watches) || body.watches.length < 1 || body.watches.length > limits.watchesPerStream) {
+        throw new HttpError(400, `watches must be a list of 1 to ${limits.watchesPerStream} watches`);
+      }
+      const ids = new Set<string>();
+      const requests = body.watches.map((w: unknown) => {
+        const q = jsonFields(w, ['id', ...SELECTION, 'resourceVersion']);
+        const id = watchId(q.id);
+        if (ids.has(id)) throw new HttpError(400, `watch id "${id}" given twice`);
+        ids.add(id);
+        return { id, selection: selection(q), resourceVersion: resourceVersion(q) };
+      });
+      await streamWatches(res, cluster, requests, headers);
     },
   },
   '/api/v1/check': {
@@ -90,6 +102,7 @@ const routes: Record<string, Route> = {
     method: 'POST',
     async handle({ req, res, cluster, headers, param }) {
       const action = findAction(param!);
+      cluster.assertWritable();
       const body = await jsonBody(req, ['params']);
       sendJson(res, 200, await action.run(cluster, actionParams(action, body.params ?? {})), headers);
     },

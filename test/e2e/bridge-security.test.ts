@@ -2,7 +2,7 @@
 // through a counting TCP proxy: for every refused request, not one byte may go to the cluster
 // (and the bridge's own count of forwarded calls must not move). Valid requests before and
 // after prove that the proxy and the count do see traffic when there is some.
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,7 @@ interface Req {
 
 let bridge: Bridge;
 let proxy: CountingProxy;
+const dir = mkdtempSync(join(tmpdir(), 'kubelab-bridge-'));
 
 function send(r: Req): Promise<Answer> {
   const lines = [`${r.method ?? 'GET'} ${r.path} HTTP/1.1`];
@@ -99,6 +100,7 @@ function send(r: Req): Promise<Answer> {
 }
 
 const json = { 'Content-Type': 'application/json' };
+const watch = (w: Record<string, string>) => JSON.stringify({ watches: [{ id: 'w1', ...w }] });
 const NODES = '/api/v1/objects?apiVersion=v1&kind=Node';
 
 /** Each hostile request and the status it must get. */
@@ -109,7 +111,7 @@ const hostile: [string, number, () => Req][] = [
   ['a token one character short', 401, () => ({ path: NODES, token: bridge.token.slice(0, -1) })],
   ['the token in the query string instead of the header', 401, () => ({ path: `${NODES}&token=${bridge.token}`, token: null })],
   ['Basic instead of Bearer', 401, () => ({ path: NODES, token: null, headers: { Authorization: `Basic ${Buffer.from(`x:${bridge.token}`).toString('base64')}` } })],
-  ['a watch without token', 401, () => ({ path: '/api/v1/watch?apiVersion=v1&kind=Pod', token: null })],
+  ['a watch without token', 401, () => ({ method: 'POST', path: '/api/v1/watch', token: null, headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod' }) })],
   ['a check without token', 401, () => ({ method: 'POST', path: '/api/v1/check', token: null, headers: json, body: '{"lab":"api-versions"}' })],
   ['an action without token', 401, () => ({ method: 'POST', path: '/api/v1/actions/cordon', token: null, headers: json, body: '{"params":{"node":"kub2"}}' })],
   // origin
@@ -146,10 +148,15 @@ const hostile: [string, number, () => Req][] = [
   ['exec as an object name', 400, () => ({ path: '/api/v1/object?apiVersion=v1&kind=Pod&namespace=default&name=p/exec' })],
   ['exec as a kind', 400, () => ({ path: '/api/v1/objects?apiVersion=v1&kind=pods/exec' })],
   ['a path as apiVersion', 400, () => ({ path: '/api/v1/objects?apiVersion=../../api/v1/namespaces/default/pods/p/exec&kind=Pod' })],
-  ['a query smuggled in a label selector', 400, () => ({ path: `/api/v1/watch?apiVersion=v1&kind=Pod&labelSelector=${encodeURIComponent('a=b&watch=false')}` })],
+  ['a query smuggled in a label selector', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod', labelSelector: 'a=b&watch=false' }) })],
   ['a field selector (not offered)', 400, () => ({ path: `${NODES}&fieldSelector=metadata.name%3Dkub1` })],
   ['a parameter given twice', 400, () => ({ path: `${NODES}&namespace=a&namespace=b` })],
-  ['a resourceVersion that is not a number', 400, () => ({ path: '/api/v1/watch?apiVersion=v1&kind=Pod&resourceVersion=1;rm' })],
+  ['a resourceVersion that is not a number', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod', resourceVersion: '1;rm' }) })],
+  ['watching Secrets', 403, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Secret' }) })],
+  ['too many watches in one stream', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: JSON.stringify({ watches: Array.from({ length: 100 }, (_, i) => ({ id: `w${i}`, apiVersion: 'v1', kind: 'Pod' })) }) })],
+  ['the same watch id twice', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: JSON.stringify({ watches: [{ id: 'a', apiVersion: 'v1', kind: 'Pod' }, { id: 'a', apiVersion: 'v1', kind: 'Node' }] }) })],
+  ['an unknown field in a watch', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod', fieldSelector: 'spec.nodeName=kub1' }) })],
+  ['GET on watch', 405, () => ({ path: '/api/v1/watch?apiVersion=v1&kind=Pod' })],
   ['reading Secrets', 403, () => ({ path: '/api/v1/objects?apiVersion=v1&kind=Secret&namespace=kube-system' })],
   // actions outside the allowlist, or with bad parameters
   ['an exec action', 404, () => ({ method: 'POST', path: '/api/v1/actions/exec', headers: json, body: '{"params":{"namespace":"default","name":"p","command":["sh"]}}' })],
@@ -185,7 +192,6 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
     const real = readFileSync(kubeconfig(), 'utf8');
     const apiPort = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(real)![1]);
     proxy = await countingProxy(apiPort);
-    const dir = mkdtempSync(join(tmpdir(), 'kubelab-bridge-'));
     writeFileSync(join(dir, 'kubeconfig'), real.replace(`https://127.0.0.1:${apiPort}`, `https://127.0.0.1:${proxy.port}`));
     bridge = await startBridge({ cluster: { name: CLUSTER, kubeconfig: join(dir, 'kubeconfig') }, siteOrigin: SITE });
   });
@@ -193,6 +199,7 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
   afterAll(async () => {
     await bridge?.close();
     await proxy?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('binds to loopback only', () => {
@@ -243,10 +250,12 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
     expect(JSON.parse((await send({ path: '/api/v1/object?apiVersion=v1&kind=Node&name=kub2' })).body).spec.unschedulable).toBeFalsy();
   });
 
-  it('a watch streams the list, then changes', async () => {
+  it('one stream carries several watches: the list, then changes, and a failed watch alone', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${bridge.url}/api/v1/watch?apiVersion=v1&kind=Node`, {
-      headers: { Origin: SITE, Authorization: `Bearer ${bridge.token}` },
+    const response = await fetch(`${bridge.url}/api/v1/watch`, {
+      method: 'POST',
+      headers: { Origin: SITE, Authorization: `Bearer ${bridge.token}`, ...json },
+      body: JSON.stringify({ watches: [{ id: 'nodes', apiVersion: 'v1', kind: 'Node' }, { id: 'bad', apiVersion: 'v1', kind: 'NoSuchKind' }] }),
       signal: controller.signal,
     });
     expect(response.status).toBe(200);
@@ -257,13 +266,42 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
       while (text.split('\n').filter(Boolean).length < n) text += (await reader.read()).value ?? '';
       return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     };
-    const [list] = await lines(1);
+    const first = await lines(2);
+    // A kind the cluster does not serve fails its own watch, not the stream.
+    expect(first.find((m) => m.id === 'bad')).toMatchObject({ type: 'ERROR', status: 404 });
+    const list = first.find((m) => m.id === 'nodes');
     expect(list.type).toBe('LIST');
     expect(list.items).toHaveLength(3);
     await send({ method: 'POST', path: '/api/v1/actions/cordon', headers: json, body: '{"params":{"node":"kub3"}}' });
-    let events = await lines(2);
-    while (!events.some((e) => e.type === 'MODIFIED' && e.object.metadata.name === 'kub3' && e.object.spec.unschedulable)) events = await lines(events.length + 1);
+    let events = await lines(3);
+    while (!events.some((e) => e.id === 'nodes' && e.type === 'MODIFIED' && e.object.metadata.name === 'kub3' && e.object.spec.unschedulable)) events = await lines(events.length + 1);
     controller.abort();
+    const seen = events.filter((e) => e.id === 'nodes').map((e) => e.object?.metadata.resourceVersion ?? e.resourceVersion).at(-1);
+
+    // Disconnected, the node changes; a stream that resumes from the last resourceVersion gets
+    // just that change, not a new list.
     await send({ method: 'POST', path: '/api/v1/actions/uncordon', headers: json, body: '{"params":{"node":"kub3"}}' });
+    const resumed = await fetch(`${bridge.url}/api/v1/watch`, {
+      method: 'POST',
+      headers: { Origin: SITE, Authorization: `Bearer ${bridge.token}`, ...json },
+      body: JSON.stringify({ watches: [{ id: 'nodes', apiVersion: 'v1', kind: 'Node', resourceVersion: seen }] }),
+    });
+    const again = resumed.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    const messages: { type: string; object?: { metadata: { name: string }; spec?: { unschedulable?: boolean } } }[] = [];
+    // (the node controller may still add its unschedulable taint first: wait for the uncordon itself)
+    const uncordoned = (m: (typeof messages)[number]) => m.object?.metadata.name === 'kub3' && !m.object.spec?.unschedulable;
+    try {
+      while (!messages.some(uncordoned)) {
+        buffer += (await again.read()).value ?? '';
+        const parts = buffer.split('\n');
+        buffer = parts.pop()!;
+        messages.push(...parts.filter(Boolean).map((p) => JSON.parse(p)));
+      }
+    } finally {
+      await again.cancel();
+    }
+    expect(messages.map((m) => m.type)).not.toContain('LIST');
+    expect(messages.find(uncordoned)!.type).toBe('MODIFIED');
   });
 });

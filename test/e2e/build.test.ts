@@ -3,7 +3,7 @@
 // record must stay empty. The built pages then open in Chromium with no bridge, show the
 // snapshot the loaders took, and fetch nothing off this machine.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,7 @@ describe('kubelab build', () => {
 
   afterAll(async () => {
     await browser?.close();
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('the guard does catch an outside request (control)', () => {

@@ -2,7 +2,7 @@
 // learner runs it: every lab page fills its live node table, a watch-driven cell follows a
 // kubectl change (its latency is printed), and each check button shows ✗ with a hint, then
 // ✓ after `kubelab solve`. A screenshot of each page goes to test-results/.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -19,7 +19,8 @@ const pages = readdirSync(join(packageRoot, 'labs'))
   .filter((f) => f.endsWith('.md') && f !== 'index.md')
   .map((f) => f.slice(0, -'.md'.length));
 
-const guardLog = join(mkdtempSync(join(tmpdir(), 'kubelab-site-')), 'offline.log');
+const work = mkdtempSync(join(tmpdir(), 'kubelab-site-'));
+const guardLog = join(work, 'offline.log');
 let serve: Serve;
 let browser: Browser;
 let page: Page;
@@ -60,6 +61,7 @@ describe('the lab site in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     if (serve) expect(await serve.interrupt()).toBe(0);
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('the link kubelab serve printed opens the index, live, and hides its key', async () => {
