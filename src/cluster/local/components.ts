@@ -52,7 +52,11 @@ export async function specsFromManifests(name: string, shape: ClusterShape, port
     ],
     log: join(p.logs, 'kwok.log'),
   });
-  return componentNames.map((n) => specs.find((s) => s.name === n)!).filter(Boolean);
+  const apiReady = healthChecks(name, ports)['kube-apiserver'];
+  return componentNames
+    .map((n) => specs.find((s) => s.name === n)!)
+    .filter(Boolean)
+    .map((spec) => (spec.name === 'etcd' || spec.name === 'kube-apiserver' ? spec : { ...spec, startAfter: apiReady }));
 }
 
 function firstSlash24(cidr: string): string {

@@ -56,6 +56,10 @@ export function kubeadmConfig({ shape, ports, dir, token }: KubeadmConfigInput):
           'listen-metrics-urls': `http://127.0.0.1:${ports.etcdMetrics}`,
           // A lab cluster trades durability on power loss for speed; kill -9 of etcd loses nothing.
           'unsafe-no-fsync': 'true',
+          // A single member has no peers to wait for: a short election timeout lets it
+          // elect itself leader at once instead of after the default second.
+          'heartbeat-interval': '10',
+          'election-timeout': '100',
         }),
       },
     },

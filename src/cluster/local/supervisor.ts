@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitHealthy, type HealthCheck } from './health.ts';
 
 export interface ComponentSpec {
   name: string;
@@ -11,6 +12,12 @@ export interface ComponentSpec {
   args: string[];
   /** Written to logs/<name>.log. */
   log: string;
+  /**
+   * Started only once this answers (the API server's /readyz for its clients): client-go
+   * backs off for seconds after refused connections, so a client started too early would
+   * sit idle well after the API server is up.
+   */
+  startAfter?: HealthCheck;
 }
 
 export interface ComponentState {
@@ -108,7 +115,10 @@ export function supervise(dir: string, specs: ComponentSpec[]): void {
   for (const spec of specs) {
     states.set(spec.name, { name: spec.name, pid: null, state: 'starting', restarts: 0, lastExit: null, log: spec.log });
   }
-  for (const spec of specs) start(spec, 125);
+  for (const spec of specs) {
+    if (!spec.startAfter) start(spec, 125);
+    else void waitHealthy(spec.startAfter, Date.now() + 120_000, 25).then(() => !stopping && start(spec, 125));
+  }
 }
 
 // Run as a program: node supervisor.ts <cluster dir>
