@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../src/kube/client.ts';
-import { launchChromium } from '../test/e2e/browser.ts';
+import { armMarker, launchChromium } from '../test/e2e/browser.ts';
 import { CLUSTER, kubeconfig, run, startServe } from '../test/e2e/processes.ts';
 
 const samples = Number(process.argv[2] ?? 40);
@@ -37,17 +37,7 @@ try {
     const latencies: number[] = [];
     for (let i = 0; i < samples; i++) {
       const marker = `v${i}-${Date.now()}`;
-      await page.evaluate((m) => {
-        const w = window as unknown as { seenAt?: number };
-        w.seenAt = undefined;
-        const observer = new MutationObserver(() => {
-          if (document.querySelector('#observablehq-main')!.textContent!.includes(`Recorded: ${m}`)) {
-            w.seenAt = Date.now();
-            observer.disconnect();
-          }
-        });
-        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-      }, marker);
+      await armMarker(page, `Recorded: ${marker}`);
       const started = Date.now();
       await core.patchNamespacedConfigMap({ name: 'api-versions-answers', namespace: 'kubelab', body: { data: { retired: marker } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
       await page.waitForFunction(() => (window as unknown as { seenAt?: number }).seenAt, undefined, { timeout: 10_000 });

@@ -48,3 +48,21 @@ export async function launchChromium(): Promise<Browser> {
     },
   };
 }
+
+/**
+ * Notes in the page the moment its main content first shows `text` (window.seenAt), so
+ * the latency from a cluster change to the DOM is measured in the browser, not by polling.
+ */
+export async function armMarker(page: import('playwright-core').Page, text: string): Promise<void> {
+  await page.evaluate((wanted) => {
+    const w = window as unknown as { seenAt?: number };
+    w.seenAt = undefined;
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('#observablehq-main')!.textContent!.includes(wanted)) {
+        w.seenAt = Date.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, text);
+}

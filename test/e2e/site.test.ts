@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labs } from '../../src/engine/registry.ts';
 import { packageRoot } from '../../src/paths.ts';
-import { launchChromium, type Browser } from './browser.ts';
+import { armMarker, launchChromium, type Browser } from './browser.ts';
 import { CLUSTER, ensureCluster, kubectl, nodeNames, RESULTS, run, startServe, useHome, type Serve } from './env.ts';
 
 useHome();
@@ -117,17 +117,7 @@ describe('the lab site in Chromium', () => {
     const kubectlTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
       const marker = `marker-${Date.now()}-${i}`;
-      await page.evaluate((m) => {
-        const w = window as unknown as { seenAt?: number };
-        w.seenAt = undefined;
-        const observer = new MutationObserver(() => {
-          if (document.querySelector('#observablehq-main')!.textContent!.includes(`Recorded: ${m}`)) {
-            w.seenAt = Date.now();
-            observer.disconnect();
-          }
-        });
-        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-      }, marker);
+      await armMarker(page, `Recorded: ${marker}`);
       const started = Date.now();
       const { ms } =
         i === 0
