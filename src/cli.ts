@@ -27,7 +27,6 @@ interface UpOptions {
   podCidr?: string;
   serviceCidr?: string;
   advertiseAddress?: string;
-  wait: string;
 }
 
 /** The shape from flags; with no shape flags an existing cluster keeps its own. */
@@ -108,7 +107,6 @@ export function program(): Command {
     .option('--pod-cidr <cidr>', 'pod network CIDR (default 10.244.0.0/16)')
     .option('--service-cidr <cidr>', 'service CIDR (default 10.10.0.0/16)')
     .option('--advertise-address <ip>', 'API server advertise address (default 10.10.10.101)')
-    .option('--wait <seconds>', 'how long to wait for the cluster', '120')
     .action(async (options: UpOptions) => {
       const { provider } = chooseProvider(options.provider, options);
       const shape = shapeFromFlags(options, provider.shapeOf(options.name));

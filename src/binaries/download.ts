@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { $ } from '../shell.ts';
 import { UserError } from '../errors.ts';
 import type { Progress } from '../progress.ts';
-import { components, versions, type Component } from './versions.ts';
+import { components, KWOK_STAGES, versions, type Component } from './versions.ts';
+import { packageRoot } from '../paths.ts';
 
 /** Where official releases are published; each can point at a mirror. */
 export interface ReleaseSources {
@@ -129,6 +130,8 @@ export async function downloadReleases(binDir: string, sources: ReleaseSources, 
     }
     const missing = components.filter((c) => !artifacts.some((a) => a.component === c));
     if (missing.length) throw new UserError(`no release artifact for ${missing.join(', ')}`);
+    // Release binaries do not carry kwok's default stages; the repository keeps a checked copy.
+    await copyFile(join(packageRoot, 'tools', KWOK_STAGES), join(staging, KWOK_STAGES));
     await rename(staging, binDir);
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -78,7 +78,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         else active--;
       }
     } catch (error) {
-      if (!(error instanceof HttpError)) options.log?.(`bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${(error as Error).stack ?? error}`);
+      if (!(error instanceof HttpError)) options.log?.(`bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${process.env.KUBELAB_DEBUG ? ((error as Error).stack ?? error) : String((error as Error).message ?? error).split('\n')[0]}`);
       sendError(res, error instanceof HttpError ? error : new HttpError(500, 'the bridge failed; see the terminal of kubelab serve'), cors);
     }
   }

@@ -45,6 +45,9 @@ export function defaultShape(name = 'kubelab'): ClusterShape {
  * or a comma-separated list whose first name is the control plane.
  */
 export function parseNodes(spec: string, maxPods = DEFAULT_MAX_PODS): NodeShape[] {
+  if (/^\d+$/.test(spec) && (Number(spec) < 1 || Number(spec) > 100)) {
+    throw new UserError(`--nodes ${spec} is out of range`, { fix: 'a lab cluster has 1 to 100 nodes' });
+  }
   const names = /^\d+$/.test(spec)
     ? Array.from({ length: Number(spec) }, (_, i) => `kub${i + 1}`)
     : spec.split(',').map((n) => n.trim()).filter(Boolean);

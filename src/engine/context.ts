@@ -23,6 +23,13 @@ export function checkContext(kc: KubeConfig): CheckContext {
   return { kc, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), objects: KubernetesObjectApi.makeApiClient(kc) };
 }
 
+/** Checks with the kubeconfig's own credentials, for clusters where kubelab may create nothing. */
+export async function userContext(access: ClusterAccess): Promise<CheckContext> {
+  const kc = loadKubeConfig(access.kubeconfig, access.context);
+  await requireReachable(kc, access);
+  return checkContext(kc);
+}
+
 /** The read-only context checks run in. */
 export async function readOnlyContext(access: ClusterAccess): Promise<CheckContext> {
   const admin = loadKubeConfig(access.kubeconfig, access.context);

@@ -6,7 +6,7 @@ import type { ClusterAccess } from '../cluster/provider.ts';
 import { defaultShape, validateShape, type ClusterShape } from '../cluster/shape.ts';
 import { UserError } from '../errors.ts';
 import { silentProgress, type Progress } from '../progress.ts';
-import { adminContext, readOnlyContext } from './context.ts';
+import { adminContext, readOnlyContext, userContext } from './context.ts';
 import type { Lab } from './model.ts';
 import { getExercises } from './registry.ts';
 import { runChecks, type CheckResult, type RunOptions } from './run.ts';
@@ -63,8 +63,11 @@ export async function startLab(lab: Lab, options: TargetOptions, progress: Progr
 
 export async function checkLab(lab: Lab, exerciseId: string | undefined, options: TargetOptions, run: RunOptions = {}): Promise<CheckResult[]> {
   const exercises = getExercises(lab, exerciseId);
-  const { access } = resolveTarget(options, 'read');
-  return runChecks(lab, exercises, await readOnlyContext(access), run);
+  const { access, createdByKubelab } = resolveTarget(options, 'read');
+  // The read-only identity is a ServiceAccount and RBAC objects: kubelab makes them only on its
+  // own clusters, or on another with --yes; otherwise checks read with the user's credentials.
+  const ctx = createdByKubelab || options.yes ? await readOnlyContext(access) : await userContext(access);
+  return runChecks(lab, exercises, ctx, run);
 }
 
 export async function solveLab(lab: Lab, exerciseId: string | undefined, options: TargetOptions): Promise<void> {

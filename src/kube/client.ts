@@ -1,4 +1,4 @@
-import { KubeConfig, CoreV1Api, AppsV1Api, ApiException, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, CoreV1Api, AppsV1Api, ApiException } from '@kubernetes/client-node';
 import { UserError } from '../errors.ts';
 
 export { ApiException };
@@ -44,8 +44,4 @@ export function messageOf(error: unknown): string {
     return `HTTP ${error.code}`;
   }
   return error instanceof Error ? error.message : String(error);
-}
-
-export function nameOf(object: KubernetesObject): string {
-  return object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : (object.metadata?.name ?? '?');
 }

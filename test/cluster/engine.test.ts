@@ -18,6 +18,14 @@ beforeAll(async () => {
 afterAll(async () => cluster?.provider.delete(NAME, silentProgress));
 
 describe('checker engine', () => {
+  it('on a context kubelab did not create, checks read with the user\'s credentials and create nothing', async () => {
+    const result = kubelab(['check', 'api-versions', '--context', cluster.access.context], { KUBECONFIG: cluster.access.kubeconfig });
+    expect(result.status, result.stderr).toBe(1); // unsolved: the checks ran and failed
+    expect(result.stdout).toMatch(/0\/3 checks passed/);
+    const namespaces = (await cluster.core.listNamespace()).items.map((n) => n.metadata?.name);
+    expect(namespaces).not.toContain('kubelab-system');
+  });
+
   it('runs checks under an identity the API server refuses writes from (403)', async () => {
     const ctx = checkContext(await checkerKubeConfig(cluster.kc));
     const nodes = await ctx.core.listNode();

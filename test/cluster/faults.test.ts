@@ -17,6 +17,7 @@ function oneLine(result: { status: number; stderr: string }, pattern: RegExp): v
   const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('•') && !l.startsWith('  '));
   expect(lines, result.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
 }
 
 beforeAll(() => {

@@ -1,5 +1,5 @@
 // Bad input gets one clear line and a non-zero exit, never a stack trace.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,5 +31,16 @@ describe('kubelab CLI, bad input', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Usage: kubelab/);
     for (const command of ['up', 'status', 'down', 'delete', 'env', 'kubectl']) expect(result.stdout).toContain(command);
+  });
+});
+
+describe('kubelab CLI, damaged or absurd input', () => {
+  it('a node count out of range', () => oneLine(kubelab(['up', '--nodes', '99999999999'], env), 1, /--nodes 99999999999 is out of range — a lab cluster has 1 to 100 nodes/));
+
+  it('a damaged cluster record', () => {
+    const dir = join(env.KUBELAB_HOME, 'clusters', 'broken');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'kubelab-cluster.json'), JSON.stringify({ createdBy: 'kubelab', provider: 'local' }));
+    oneLine(kubelab(['status', '--name', 'broken'], env), 1, /kubelab-cluster.json is damaged — delete the cluster with: kubelab delete --name broken/);
   });
 });

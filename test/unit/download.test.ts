@@ -77,6 +77,7 @@ describe('release download', () => {
     expect(execFileSync(join(bin, 'kube-apiserver'), { encoding: 'utf8' }).trim()).toBe('kube-apiserver');
     expect(execFileSync(join(bin, 'etcd'), { encoding: 'utf8' }).trim()).toBe('etcd');
     expect(existsSync(join(bin, 'kwokctl'))).toBe(true);
+    expect(readFileSync(join(bin, 'kwok-stages.yaml'), 'utf8')).toContain('name: node-initialize');
   });
 
   it('installs nothing when one file does not match its digest', async () => {

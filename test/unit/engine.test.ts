@@ -4,7 +4,6 @@ import { describeMismatch, matchObject } from '../../src/engine/match.ts';
 import { classroom, human, json, junit } from '../../src/engine/report.ts';
 import type { CheckResult } from '../../src/engine/run.ts';
 import { lastApplied } from '../../src/engine/helpers.ts';
-import { labs } from '../../src/engine/registry.ts';
 
 // A ClusterRoleBinding as the API server returns it (recorded).
 const binding = {
@@ -49,9 +48,8 @@ describe('lab definitions', () => {
     ...patch,
   });
 
-  it('accepts a well-formed lab and every registered lab', () => {
+  it('accepts a well-formed lab', () => {
     expect(defineLab(lab({})).id).toBe('l');
-    for (const registered of labs) expect(() => defineLab(registered)).not.toThrow();
   });
 
   it('names the bad field', () => {

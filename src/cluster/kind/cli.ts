@@ -124,6 +124,3 @@ export async function getClusters(kind: string): Promise<string[]> {
   return (await run(kind, ['get', 'clusters'], 'kind get clusters')).split('\n').filter(Boolean);
 }
 
-export async function getNodes(kind: string, name: string): Promise<string[]> {
-  return (await run(kind, ['get', 'nodes', '--name', name], `kind get nodes --name ${name}`)).split('\n').filter(Boolean);
-}

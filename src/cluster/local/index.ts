@@ -318,7 +318,7 @@ function supervisorPid(name: string): number | undefined {
   const file = paths(name).supervisorPid;
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8'));
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && alive(pid) && isOurs(pid, name, 'supervisor.ts') ? pid : undefined;
 }
 
 function supervisorRunning(name: string): boolean {
@@ -355,7 +355,24 @@ async function stopSupervisor(pid: number): Promise<void> {
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (alive(pid)) {
     // The supervisor is its process group's leader: take its components down with it.
-    process.kill(-pid, 'SIGKILL');
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // it ended just now
+    }
+  }
+}
+
+/**
+ * A stale pid file (after a reboot, say) may name someone else's process: only one whose
+ * command line names this cluster's directory (and `what`) is ours to signal.
+ */
+function isOurs(pid: number, name: string, what = ''): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes(paths(name).dir) && cmdline.includes(what);
+  } catch {
+    return process.platform !== 'linux'; // no /proc to ask
   }
 }
 
@@ -368,13 +385,12 @@ async function killStrays(name: string): Promise<void> {
   const killed: number[] = [];
   for (const component of readSupervisorStatus(name)?.components ?? []) {
     if (!component.pid || !alive(component.pid)) continue;
+    if (!isOurs(component.pid, name)) continue;
     try {
-      if (readFileSync(`/proc/${component.pid}/cmdline`, 'utf8').includes(dir)) {
-        process.kill(component.pid, 'SIGKILL');
-        killed.push(component.pid);
-      }
+      process.kill(component.pid, 'SIGKILL');
+      killed.push(component.pid);
     } catch {
-      // no /proc (not Linux) or the process just ended
+      // it ended just now
     }
   }
   const deadline = Date.now() + 5000;

@@ -26,18 +26,12 @@ function listenOn(port: number, host: string): Promise<number> {
   });
 }
 
-/** Free loopback ports, one per component; the API server gets `preferred` when it is free. */
-export async function allocatePorts(preferredApiPort?: number): Promise<Ports> {
+/** Free loopback ports, one per component. */
+export async function allocatePorts(): Promise<Ports> {
   const ports: Partial<Ports> = {};
   const taken = new Set<number>();
   for (const name of portNames) {
     let port = 0;
-    if (name === 'apiserver' && preferredApiPort) {
-      port = await listenOn(preferredApiPort, '127.0.0.1').catch(() => 0);
-      if (port === 0) {
-        throw new UserError(`port ${preferredApiPort} for the API server is already in use`, { fix: 'choose another with --api-port, or stop what listens there' });
-      }
-    }
     while (port === 0 || taken.has(port)) port = await listenOn(0, '127.0.0.1');
     taken.add(port);
     ports[name] = port;

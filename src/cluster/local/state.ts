@@ -49,7 +49,9 @@ export function readRecord(name: string): ClusterRecord | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const record = JSON.parse(readFileSync(file, 'utf8')) as ClusterRecord;
-    return record.createdBy === 'kubelab' ? record : undefined;
+    if (record.createdBy !== 'kubelab') return undefined;
+    if (!record.shape?.nodes?.length || typeof record.ports?.apiserver !== 'number' || typeof record.ports?.etcdMetrics !== 'number') throw new Error('incomplete');
+    return record;
   } catch {
     throw new UserError(`${file} is damaged`, { fix: `delete the cluster with: kubelab delete --name ${name}` });
   }
