@@ -20,12 +20,13 @@ async function bannerState(state: string, timeout: number): Promise<string> {
   return banner.innerText();
 }
 
+/** True only when nothing listens any more: the connection itself is refused (not a timeout). */
 async function refused(port: number): Promise<boolean> {
   try {
     await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
     return false;
-  } catch {
-    return true;
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
   }
 }
 
