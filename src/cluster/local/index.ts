@@ -11,7 +11,7 @@ import { ensureBinaries, versions, type Binaries } from '../../binaries/index.ts
 import { UserError } from '../../errors.ts';
 import type { Progress } from '../../progress.ts';
 import { clients, loadKubeConfig, messageOf, statusOf } from '../../kube/client.ts';
-import { isReady, kwokNode, rolesOf } from '../nodes.ts';
+import { isReady, kwokNode } from '../nodes.ts';
 import type { ClusterAccess, ClusterStatus, ComponentHealth, Provider } from '../provider.ts';
 import { validateShape, type ClusterShape } from '../shape.ts';
 import { componentNames, healthChecks, specsFromManifests } from './components.ts';
@@ -21,6 +21,7 @@ import { contextName, listClusters, paths, readRecord, writeRecord, type Cluster
 import type { SupervisorStatus } from './supervisor.ts';
 import { kubeadmConfig } from './kubeadm-config.ts';
 import { waitForCluster } from '../wait.ts';
+import { nodeSummaries } from '../existing/api.ts';
 
 const supervisorScript = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
 
@@ -239,14 +240,7 @@ export class LocalProvider implements Provider {
     );
     let nodes: ClusterStatus['nodes'] = [];
     if (components.find((c) => c.name === 'kube-apiserver')?.healthy) {
-      const { core } = clients(loadKubeConfig(access.kubeconfig));
-      nodes = (await core.listNode()).items.map((node) => ({
-        name: node.metadata!.name!,
-        ready: isReady(node),
-        roles: rolesOf(node),
-        schedulable: !node.spec?.unschedulable,
-        allocatablePods: Number(node.status?.allocatable?.pods ?? 0),
-      }));
+      nodes = await nodeSummaries(loadKubeConfig(access.kubeconfig));
     }
     return { name, provider: 'local', reason: '', running, context: access.context, kubeconfig: access.kubeconfig, components, nodes };
   }
