@@ -30,6 +30,7 @@ export function sourceBuildKey(): string {
   const digest = createHash('sha256');
   for (const file of ['go.mod', 'go.sum', join(mainPackage, 'main.go')]) digest.update(readFileSync(join(toolsDir, file)));
   digest.update(versionLdflags());
+  digest.update('CGO_ENABLED=0');
   return `${versions.kubernetes}-src-${digest.digest('hex').slice(0, 10)}`;
 }
 
@@ -71,6 +72,9 @@ function goBuild(output: string, total: number, progress: Progress): Promise<voi
   return new Promise((resolve, reject) => {
     const child = spawn('go', ['build', '-v', '-trimpath', '-ldflags', versionLdflags(), '-o', output, mainPackage], {
       cwd: toolsDir,
+      // Static, like Kubernetes' release binaries: the same binary then runs on any Linux host
+      // and inside the kind node and component images, whatever their C library.
+      env: { ...process.env, CGO_ENABLED: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let compiled = 0;
