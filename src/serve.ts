@@ -170,6 +170,9 @@ async function stop(child: ChildProcess, bridge: Bridge): Promise<void> {
   await bridge.close();
 }
 
+/** The signals that stop the site and the bridge (never the cluster), and how the last line names them. */
+const stopSignals = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hung up' } as const;
+
 /**
  * Starts (or reuses) the cluster, the bridge and the site's preview, and prints or opens the
  * site's link. The link's fragment carries the bridge's port and token (see labs/components/kube.js).
@@ -188,10 +191,13 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
   const child = observable(['preview', '--config', CONFIG, '--port', String(options.port), '--no-open'], options, 'pipe');
   forwardErrors(child);
   let signal: string | undefined;
+  let onSignal: (name: NodeJS.Signals) => void = () => {};
   const interrupted = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve((signal = 'interrupted')));
-    process.once('SIGTERM', () => resolve((signal = 'terminated')));
+    onSignal = (name) => resolve((signal ??= stopSignals[name as keyof typeof stopSignals]));
   });
+  // `on`, not `once`: behind the launcher (bin/kubelab.js) a terminal's Ctrl-C arrives twice, from
+  // the terminal and passed on, and a second one must not cut the shutdown short.
+  for (const name of Object.keys(stopSignals)) process.on(name, onSignal);
   // Ctrl-C in a terminal reaches the preview too, and it may exit first: that is still an interrupt.
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code) => setTimeout(() => resolve(signal ?? `the preview exited (code ${code})`), 200)),
@@ -204,6 +210,7 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
     ]);
   } catch (error) {
     await stop(child, bridge);
+    for (const name of Object.keys(stopSignals)) process.off(name, onSignal);
     throw error;
   }
 
@@ -215,6 +222,7 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
 
   const why = await Promise.race([interrupted, exited]);
   await stop(child, bridge);
+  for (const name of Object.keys(stopSignals)) process.off(name, onSignal);
   console.log(`${why}: stopped the lab site and the bridge; cluster "${options.name}" is still running (kubelab down --name ${options.name} stops it)`);
   if (!signal) process.exitCode = 1;
 }
