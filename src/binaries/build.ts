@@ -14,6 +14,15 @@ const toolsDir = join(packageRoot, 'tools');
 const mainPackage = './cmd/kubelab-components';
 export const multiCallBinary = 'kubelab-components';
 
+// Static, like Kubernetes' release binaries: the same binary then runs on any Linux host
+// and inside the kind node and component images, whatever their C library. `go list` needs it
+// too: cgo changes which packages (and files) a build takes.
+const goEnv = { ...process.env, CGO_ENABLED: '0' };
+
+/** Before this many packages and seconds the pace says too little (the first ones are small). */
+const WARM_UP_PACKAGES = 50;
+const WARM_UP_MS = 20_000;
+
 /** -X flags that stamp the version, as Kubernetes' own build does (kubeadm's skew checks read it). */
 export function versionLdflags(version: string = versions.kubernetes): string {
   const [major = '', minor = ''] = version.replace(/^v/, '').split('.');
@@ -48,10 +57,10 @@ export async function buildFromSource(binDir: string, progress: Progress): Promi
   const staging = `${binDir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  progress.step(`building Kubernetes ${versions.kubernetes}, etcd ${versions.etcd} and kwok ${versions.kwok} from Go modules (once per version; about 10 minutes on 2 cores)`);
+  progress.step(`building Kubernetes ${versions.kubernetes}, etcd ${versions.etcd} and kwok ${versions.kwok} from Go modules (once per version; about 10–20 minutes on 2 cores)`);
   const started = Date.now();
-  const total = await countPackages();
-  await goBuild(join(staging, multiCallBinary), total, progress);
+  const packages = await listPackages();
+  await goBuild(join(staging, multiCallBinary), packages, progress);
   for (const name of components) await symlink(multiCallBinary, join(staging, name));
   const stages = await $({ quiet: true })`${join(staging, multiCallBinary)} kwok-stages`;
   await writeFile(join(staging, KWOK_STAGES), stages.stdout);
@@ -63,26 +72,55 @@ export async function buildFromSource(binDir: string, progress: Progress): Promi
   progress.done(`built upstream components in ${Math.round((Date.now() - started) / 1000)} s → ${binDir}`);
 }
 
-async function countPackages(): Promise<number> {
-  const out = await $({ cwd: toolsDir, quiet: true })`go list -deps ${mainPackage}`;
-  return out.stdout.split('\n').filter(Boolean).length;
+/**
+ * The progress line while compiling: the count, and once the pace says something, about how
+ * long compiling has left at that pace. Packages already in Go's build cache are not compiled
+ * again, so on a partly warm cache this errs long.
+ */
+export function compileProgress(compiled: number, total: number, elapsedMs: number): string {
+  const count = `compiling ${compiled}/${total} packages`;
+  if (compiled < WARM_UP_PACKAGES || elapsedMs < WARM_UP_MS || compiled >= total) return count;
+  return `${count}, ${roughly(((total - compiled) * elapsedMs) / compiled)} left, then linking`;
 }
 
-function goBuild(output: string, total: number, progress: Progress): Promise<void> {
+/** A duration as a person would say it when it is only an estimate. */
+export function roughly(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
+  return minutes === 1 ? 'about 1 minute' : `about ${minutes} minutes`;
+}
+
+interface Packages {
+  total: number;
+  /** The main package: go compiles it last, and then links. */
+  main: string;
+}
+
+async function listPackages(): Promise<Packages> {
+  const out = await $({ cwd: toolsDir, env: goEnv, quiet: true })`go list -deps ${mainPackage}`;
+  // -deps lists every package after the ones it imports: the main package comes last.
+  const lines = out.stdout.split('\n').filter(Boolean);
+  return { total: lines.length, main: lines.at(-1) ?? '' };
+}
+
+function goBuild(output: string, packages: Packages, progress: Progress): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('go', ['build', '-v', '-trimpath', '-ldflags', versionLdflags(), '-o', output, mainPackage], {
       cwd: toolsDir,
-      // Static, like Kubernetes' release binaries: the same binary then runs on any Linux host
-      // and inside the kind node and component images, whatever their C library.
-      env: { ...process.env, CGO_ENABLED: '0' },
+      env: goEnv,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let compiled = 0;
+    let firstAt = 0;
     const errors: string[] = [];
     createInterface({ input: child.stderr }).on('line', (line) => {
       if (/^[\w.\-/]+$/.test(line)) {
         compiled += 1;
-        progress.update(compiled >= total ? 'linking kubelab-components…' : `compiling ${compiled}/${total} packages`);
+        // Paced from the first package compiled: go loads every package before it compiles one.
+        firstAt ||= Date.now();
+        // A step, not an update: on a pipe an update may be held back, and linking is a long step of its own.
+        if (line === packages.main) progress.step(`linking ${multiCallBinary}…`);
+        else progress.update(compileProgress(compiled, packages.total, Date.now() - firstAt));
       } else {
         errors.push(line);
       }
