@@ -26,26 +26,29 @@ import { nodeSummaries } from '../existing/api.ts';
 const supervisorScript = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
 
 export interface LocalOptions {
-  /** How long `up` waits for the cluster to be ready. */
+  /** How long `up` waits for the cluster to be ready, counted from when its components start. */
   timeoutMs?: number;
+  /** Where the upstream binaries come from (a build on first use); ensureBinaries unless a test swaps it. */
+  binaries?: (progress: Progress) => Promise<Binaries>;
 }
 
 /** A real control plane as local processes, with kwok playing the kubelets. */
 export class LocalProvider implements Provider {
   readonly name = 'local' as const;
   readonly timeoutMs: number;
+  private readonly binaries: (progress: Progress) => Promise<Binaries>;
 
   constructor(options: LocalOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.binaries = options.binaries ?? ensureBinaries;
   }
 
   async up(shape: ClusterShape, progress: Progress): Promise<ClusterAccess> {
     validateShape(shape);
-    const deadline = Date.now() + this.timeoutMs;
-    const binaries = await ensureBinaries(progress);
+    const binaries = await this.binaries(progress);
     const wasRunning = supervisorRunning(shape.name);
     try {
-      return await this.upOrResume(shape, binaries, deadline, progress);
+      return await this.upOrResume(shape, binaries, progress);
     } catch (error) {
       // Leave no half-started processes behind; the state directory stays for a retry or for `kubelab delete`.
       const pid = supervisorPid(shape.name);
@@ -54,7 +57,7 @@ export class LocalProvider implements Provider {
     }
   }
 
-  private async upOrResume(shape: ClusterShape, binaries: Binaries, deadline: number, progress: Progress): Promise<ClusterAccess> {
+  private async upOrResume(shape: ClusterShape, binaries: Binaries, progress: Progress): Promise<ClusterAccess> {
     let record = readRecord(shape.name);
     if (record) {
       if (JSON.stringify(record.shape) !== JSON.stringify(shape)) {
@@ -70,6 +73,9 @@ export class LocalProvider implements Provider {
     } else {
       record = await this.create(shape, binaries, progress);
     }
+    // Counted from here, not from the call: a first build of the binaries takes many minutes,
+    // and the wait must still get its whole time once the components run.
+    const deadline = Date.now() + this.timeoutMs;
     await waitApiServer(record, deadline);
     if (!record.bootstrapped) {
       progress.step('registering nodes; kubeadm init phase upload-config, bootstrap-token, addon coredns and kube-proxy');
