@@ -12,6 +12,7 @@ import { statusOf } from '../src/kube/client.ts';
 import { startWatcher } from '../src/labs-watch/launch.ts';
 import { fromConfigMap, watcherAlive, type AvailabilityRecord } from '../src/labs-watch/record.ts';
 import { cordonedAt, deletions, dips, drainedAt, unsafeDeletions } from '../src/labs-watch/timeline.ts';
+import { workloadContainer } from '../src/cluster/workload.ts';
 
 export const NAMESPACE = 'drain';
 export const DEPLOYMENT = 'kuard';
@@ -53,11 +54,7 @@ spec:
         app: kuard
     spec:
       containers:
-      - name: kuard
-        image: gcr.io/kuar-demo/kuard-amd64:blue
-        ports:
-        - containerPort: 8080
-          name: http
+${workloadContainer('kuard', '      ')}
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget

@@ -13,7 +13,7 @@ import { ensureBinaries, versions } from '../src/binaries/index.ts';
 import { isReady } from '../src/cluster/nodes.ts';
 import { defaultShape, nthAddress } from '../src/cluster/shape.ts';
 import { readObject } from '../src/engine/helpers.ts';
-import { defineLab, fail, pass, type CheckContext, type LabContext, type Observation } from '../src/engine/model.ts';
+import { defineLab, fail, pass, type CheckContext, type LabContext, type NodeOperations, type Observation } from '../src/engine/model.ts';
 import { UserError } from '../src/errors.ts';
 import { statusOf } from '../src/kube/client.ts';
 import { $ } from '../src/shell.ts';
@@ -21,8 +21,6 @@ import { KUBELET_CLIENT_SIGNER } from '../src/join/bootstrap.ts';
 import { caCertHash } from '../src/join/ca-pin.ts';
 import { kubeConfigFor } from '../src/join/clients.ts';
 import { requestCommonName } from '../src/join/csr.ts';
-import { joinNode } from '../src/join/index.ts';
-import { clusterOfContext, forgetNode } from '../src/join/record.ts';
 
 export const NAMESPACE = 'kubelab';
 export const ANSWERS = {
@@ -382,24 +380,24 @@ async function solveJoin(ctx: LabContext): Promise<void> {
   const existing = await readObject<V1Node>(ctx, 'v1', 'Node', JOIN_NODE);
   if (existing && isReady(existing)) return;
   const secret = await usableTokenSecret(ctx);
-  await joinNode({
-    cluster: await clusterOfContext(ctx.kc.getCurrentContext()),
-    token: `${decode(secret, 'token-id')}.${decode(secret, 'token-secret')}`,
-    caCertHashes: [caCertHash(await clusterInfoCa(ctx))],
-    nodeName: JOIN_NODE,
-  });
+  await requireNodes(ctx).join(JOIN_NODE, `${decode(secret, 'token-id')}.${decode(secret, 'token-secret')}`, [caCertHash(await clusterInfoCa(ctx))]);
+}
+
+/** Joining a node happens on a machine, so only the provider that runs the cluster's nodes can do it. */
+function requireNodes(ctx: LabContext): NodeOperations {
+  if (!ctx.nodes) throw new UserError('joining a node needs a cluster kubelab runs', { fix: 'kubelab start kubeadm-init (without --context)' });
+  return ctx.nodes;
 }
 
 async function resetJoin(ctx: LabContext): Promise<void> {
-  await ctx.kubectl(['delete', 'node', JOIN_NODE, '--ignore-not-found']);
+  if (ctx.nodes) await ctx.nodes.remove(JOIN_NODE);
+  else await ctx.kubectl(['delete', 'node', JOIN_NODE, '--ignore-not-found']);
   const certificates = ctx.kc.makeApiClient(CertificatesV1Api);
   for (const csr of (await certificates.listCertificateSigningRequest()).items) {
     if (requestCommonName(Buffer.from(csr.spec.request, 'base64').toString('utf8')) === `system:node:${JOIN_NODE}`) {
       await ctx.kubectl(['delete', 'csr', csr.metadata!.name!, '--ignore-not-found']);
     }
   }
-  const cluster = await clusterOfContext(ctx.kc.getCurrentContext()).catch(() => undefined);
-  if (cluster) await forgetNode(cluster, JOIN_NODE);
 }
 
 // ---- the lab ---------------------------------------------------------------------------

@@ -2,15 +2,38 @@
 // workers stops at 544 Ready, because each kubelet admits at most 110 pods (--max-pods) and the
 // DaemonSet and DNS pods on a worker use some of those slots; --max-pods=250 lets all 800 run.
 import type { CoreV1Api, V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
-import { rolesOf } from '../src/cluster/nodes.ts';
+import { KWOK_ANNOTATION, rolesOf } from '../src/cluster/nodes.ts';
 import { DEFAULT_MAX_PODS, parseNodes } from '../src/cluster/shape.ts';
 import { UserError } from '../src/errors.ts';
 import { eventsWithReason, isPodReady, readObject } from '../src/engine/helpers.ts';
 import { defineLab, fail, pass, type CheckContext, type LabContext, type NodeOperations } from '../src/engine/model.ts';
+import { workloadContainer } from '../src/cluster/workload.ts';
 
 export const NAMESPACE = 'kuard';
-export const REPLICAS = 800;
-export const RAISED_MAX_PODS = 250;
+
+/** How many replicas, and the kubelet's max pods before and after the fix. */
+export interface Scale {
+  replicas: number;
+  defaultMaxPods: number;
+  raisedMaxPods: number;
+}
+
+/** The notes' experiment: 800 replicas, the kubelet's default 110 pods per node, raised to 250. */
+export const NOTES_SCALE: Scale = { replicas: 800, defaultMaxPods: DEFAULT_MAX_PODS, raisedMaxPods: 250 };
+/**
+ * The same arithmetic (max pods × workers − other pods = where scheduling stops) at a size a
+ * 2-core machine runs with real containers: 800 real pods overload it and can wedge Docker.
+ */
+export const CONTAINER_SCALE: Scale = { replicas: 60, defaultMaxPods: 16, raisedMaxPods: 32 };
+
+/**
+ * Where kwok plays every worker's kubelet, pods are API objects only and the notes' numbers fit
+ * any laptop; real kubelets start a container per pod, so the lab runs at the smaller scale.
+ */
+export async function scaleOf(ctx: { core: CoreV1Api }): Promise<Scale> {
+  const workers = (await ctx.core.listNode()).items.filter(isWorker);
+  return workers.length > 0 && workers.every((n) => n.metadata?.annotations?.[KWOK_ANNOTATION] !== undefined) ? NOTES_SCALE : CONTAINER_SCALE;
+}
 const LABEL = { key: 'run', value: 'kuard' };
 /** Where the learner writes what they saw. */
 export const ANSWERS = { namespace: 'kubelab', name: 'max-pods-answers' };
@@ -20,7 +43,7 @@ export const STALL = { namespace: 'kubelab', name: 'max-pods-stall' };
 /** The notes' cluster for this experiment: a control plane and five workers, each with the kubelet's default 110 pods. */
 const NODES = parseNodes('6', DEFAULT_MAX_PODS);
 
-const MANIFESTS = `apiVersion: v1
+const manifests = (replicas: number) => `apiVersion: v1
 kind: Namespace
 metadata:
   name: ${NAMESPACE}
@@ -38,7 +61,7 @@ metadata:
   labels:
     ${LABEL.key}: ${LABEL.value}
 spec:
-  replicas: ${REPLICAS}
+  replicas: ${replicas}
   selector:
     matchLabels:
       ${LABEL.key}: ${LABEL.value}
@@ -48,11 +71,7 @@ spec:
         ${LABEL.key}: ${LABEL.value}
     spec:
       containers:
-      - name: kuard
-        image: gcr.io/kuar-demo/kuard-amd64:blue
-        ports:
-        - containerPort: 8080
-          name: http
+${workloadContainer('kuard', '      ')}
 `;
 
 // ---- Pure arithmetic over what the API returns -------------------------------------------
@@ -186,12 +205,12 @@ async function trimToLimits(ctx: LabContext): Promise<void> {
   }
 }
 
-async function waitForStall(ctx: LabContext, timeoutMs = 120_000): Promise<Capacity> {
+async function waitForStall(ctx: LabContext, replicas: number, timeoutMs = 300_000): Promise<Capacity> {
   const deadline = Date.now() + timeoutMs;
   let c = await liveCapacity(ctx.core);
-  while (!isStalled(c, REPLICAS)) {
+  while (!isStalled(c, replicas)) {
     if (Date.now() > deadline) {
-      throw new UserError(`the ${REPLICAS} kuard replicas did not settle: ${c.total} exist, ${c.ready} Ready, ${c.pending} Pending, room for ${roomForKuard(c.workers)}`, {
+      throw new UserError(`the ${replicas} kuard replicas did not settle: ${c.total} exist, ${c.ready} Ready, ${c.pending} Pending, room for ${roomForKuard(c.workers)}`, {
         fix: `kubectl get rs,pods -n ${NAMESPACE}; kubelab reset max-pods`,
       });
     }
@@ -201,14 +220,15 @@ async function waitForStall(ctx: LabContext, timeoutMs = 120_000): Promise<Capac
   return c;
 }
 
-/** The lab's starting state: every worker back at the kubelet's default max pods, and the 800 replicas stalled. */
+/** The lab's starting state: every worker back at the starting max pods, and the replicas stalled. */
 async function restoreStall(ctx: LabContext): Promise<void> {
-  await ctx.apply(MANIFESTS);
+  const scale = await scaleOf(ctx);
+  await ctx.apply(manifests(scale.replicas));
   for (const node of (await ctx.core.listNode()).items.filter(isWorker)) {
-    if (Number(node.status?.allocatable?.pods) !== DEFAULT_MAX_PODS) await requireNodes(ctx).setMaxPods(node.metadata!.name!, DEFAULT_MAX_PODS);
+    if (Number(node.status?.allocatable?.pods) !== scale.defaultMaxPods) await requireNodes(ctx).setMaxPods(node.metadata!.name!, scale.defaultMaxPods);
   }
   await trimToLimits(ctx);
-  await writeStall(ctx, await waitForStall(ctx));
+  await writeStall(ctx, await waitForStall(ctx, scale.replicas));
 }
 
 // ---- The learner's answers --------------------------------------------------------------------
@@ -247,7 +267,7 @@ async function latestKuardFailure(ctx: CheckContext): Promise<string | undefined
 export default defineLab({
   id: 'max-pods',
   title: 'The max-pods limit',
-  summary: '800 kuard replicas on five workers stall at the kubelet’s 110-pod limit; find out why, then raise --max-pods to 250.',
+  summary: '800 kuard replicas on five workers stall at the kubelet’s 110-pod limit; find out why, then raise max pods to 250 (on kind, with real containers: 60 replicas, 16 raised to 32).',
   shape: { nodes: NODES },
   async setup(ctx) {
     await restoreStall(ctx);
@@ -255,9 +275,9 @@ export default defineLab({
   exercises: [
     {
       id: 'observe-stall',
-      title: 'Explain where the 800 replicas stopped',
+      title: 'Explain where the replicas stopped',
       task:
-        `The ReplicaSet kuard in namespace ${NAMESPACE} asks for ${REPLICAS} replicas, and some never leave Pending. ` +
+        `The ReplicaSet kuard in namespace ${NAMESPACE} asks for ${NOTES_SCALE.replicas} replicas (${CONTAINER_SCALE.replicas} on kind), and some never leave Pending. ` +
         `Record in ConfigMap ${ANSWERS.name} (namespace ${ANSWERS.namespace}): ready = how many kuard pods are Ready, ` +
         'reason = the reason the scheduler gives for the workers, max-pods = the allocatable pods of a worker, ' +
         'other-pods = how many pods that are not kuard run on the workers.',
@@ -304,23 +324,24 @@ export default defineLab({
     },
     {
       id: 'raise-max-pods',
-      title: 'Raise max pods to 250 on every worker',
+      title: 'Raise max pods on every worker',
       task:
-        `Restart each worker's kubelet with --max-pods=${RAISED_MAX_PODS} (here: kubelab node set-max-pods kubN ${RAISED_MAX_PODS}) ` +
-        `until all ${REPLICAS} kuard replicas are Ready and none is Pending.`,
+        `Restart each worker's kubelet with max pods ${NOTES_SCALE.raisedMaxPods} (${CONTAINER_SCALE.raisedMaxPods} on kind; here: kubelab node set-max-pods kubN <n>) ` +
+        'until every kuard replica is Ready and none is Pending.',
       checks: [
         {
           id: 'workers-raised',
-          title: `Every worker admits at least ${RAISED_MAX_PODS} pods`,
+          title: 'Every worker admits the raised number of pods',
           points: 2,
-          hint: `kubelab node set-max-pods kub2 ${RAISED_MAX_PODS}, and the same for kub3…kub6; kubectl get node kub2 -o jsonpath='{.status.allocatable.pods}' shows the result`,
+          hint: `kubelab node set-max-pods kub2 <n>, and the same for kub3…kub6; kubectl get node kub2 -o jsonpath='{.status.allocatable.pods}' shows the result`,
           async run(ctx) {
+            const { raisedMaxPods } = await scaleOf(ctx);
             const { workers } = await liveCapacity(ctx.core);
-            const low = workers.filter((w) => w.allocatable < RAISED_MAX_PODS);
+            const low = workers.filter((w) => w.allocatable < raisedMaxPods);
             if (workers.length === 0) return fail('worker nodes', 'no node without the control-plane role');
             return low.length === 0
               ? pass(`all ${workers.length} workers admit ${workers.map((w) => w.allocatable).join('/')} pods`)
-              : fail(`allocatable pods ≥ ${RAISED_MAX_PODS} on every worker`, low.map((w) => `${w.name}: ${w.allocatable}`).join(', '), workers);
+              : fail(`allocatable pods ≥ ${raisedMaxPods} on every worker`, low.map((w) => `${w.name}: ${w.allocatable}`).join(', '), workers);
           },
         },
         {
@@ -331,22 +352,23 @@ export default defineLab({
           async run(ctx) {
             const { workers } = await liveCapacity(ctx.core);
             const rs = await ctx.apps.readNamespacedReplicaSet({ name: 'kuard', namespace: NAMESPACE });
-            const want = Math.max(rs.spec?.replicas ?? 0, REPLICAS);
+            const want = Math.max(rs.spec?.replicas ?? 0, (await scaleOf(ctx)).replicas);
             const room = roomForKuard(workers);
             return room >= want ? pass(`room for ${room} kuard pods, ${want} wanted`) : fail(`room for ${want} kuard pods`, `room for ${room} (${workers.map((w) => `${w.name} ${w.allocatable}−${w.others}`).join(', ')})`, workers);
           },
         },
         {
           id: 'all-ready',
-          title: `All ${REPLICAS} replicas are Ready`,
+          title: 'All replicas are Ready',
           points: 2,
           timeoutMs: 10_000,
-          hint: `kubectl get rs kuard -n ${NAMESPACE}: READY must reach ${REPLICAS}; the scheduler retries Pending pods once nodes report more room`,
+          hint: `kubectl get rs kuard -n ${NAMESPACE}: READY must reach DESIRED; the scheduler retries Pending pods once nodes report more room`,
           async run(ctx) {
             const rs = await ctx.apps.readNamespacedReplicaSet({ name: 'kuard', namespace: NAMESPACE });
             const c = await liveCapacity(ctx.core);
             const want = rs.spec?.replicas ?? 0;
-            if (want < REPLICAS) return fail(`ReplicaSet kuard at ${REPLICAS} replicas`, `it asks for ${want} (scaling down hides the limit instead of raising it)`);
+            const { replicas } = await scaleOf(ctx);
+            if (want < replicas) return fail(`ReplicaSet kuard at ${replicas} replicas`, `it asks for ${want} (scaling down hides the limit instead of raising it)`);
             return c.ready >= want ? pass(`${c.ready}/${want} kuard replicas Ready`) : fail(`${want}/${want} kuard replicas Ready`, `${c.ready}/${want} Ready, ${c.pending} Pending`);
           },
         },
@@ -364,7 +386,8 @@ export default defineLab({
       ],
       async solve(ctx) {
         const workers = (await ctx.core.listNode()).items.filter(isWorker).map((n) => n.metadata!.name!);
-        for (const node of workers) await requireNodes(ctx).setMaxPods(node, RAISED_MAX_PODS);
+        const { raisedMaxPods } = await scaleOf(ctx);
+        for (const node of workers) await requireNodes(ctx).setMaxPods(node, raisedMaxPods);
       },
       async reset(ctx) {
         await restoreStall(ctx);

@@ -10,6 +10,7 @@ import { consoleProgress } from './progress.ts';
 import { build, serve } from './serve.ts';
 import { addLabCommands } from './commands/labs.ts';
 import { addNodeCommands } from './commands/node.ts';
+import { addImageCommands } from './commands/image.ts';
 
 const DEFAULT_NAME = process.env.KUBELAB_CLUSTER ?? 'kubelab';
 const progress = consoleProgress();
@@ -56,7 +57,7 @@ function addProviderFlags(command: Command): void {
   command
     .option('--context <context>', 'a kubeconfig context kubelab did not create (the existing provider; read-only unless --yes)')
     .option('--yes', 'allow changes to a context kubelab did not create')
-    .option('--image <image>', 'kind node image (default $KUBELAB_KIND_IMAGE or kindest/node:v1.36.3)');
+    .option('--image <image>', 'kind node image (default $KUBELAB_KIND_IMAGE, else the one kubelab image build makes)');
 }
 
 function printStatus(status: ClusterStatus): void {
@@ -223,6 +224,7 @@ export function program(): Command {
   for (const command of cli.commands.filter((c) => c.options.some((o) => o.long === '--provider'))) addProviderFlags(command);
   addLabCommands(cli, progress);
   addNodeCommands(cli, progress);
+  addImageCommands(cli, progress);
   return cli;
 }
 

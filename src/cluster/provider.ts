@@ -39,6 +39,24 @@ export interface ClusterAccess {
   context: string;
 }
 
+/** kubeadm join's inputs: a bootstrap token and the CA pins its discovery checks. */
+export interface JoinRequest {
+  token: string;
+  caCertHashes: string[];
+  /** Default: the first free kub<N>. */
+  nodeName?: string;
+  /** host:port of the API server, where the provider lets the user choose it. */
+  endpoint?: string;
+  /** kubeadm's progress lines, as it prints them. */
+  onStep?: (line: string) => void;
+}
+
+export interface JoinResult {
+  node: string;
+  /** Where the node runs and how it got its credentials, in a sentence. */
+  detail: string;
+}
+
 /**
  * What every provider does. The rest of kubelab talks to a cluster only through this
  * interface and the kubeconfig it returns, never asking which provider it is.
@@ -63,6 +81,10 @@ export interface Provider {
    * machine with the same name and settings registers itself again, and waits until it is Ready.
    */
   rebuildNode(name: string, node: string): Promise<void>;
+  /** A new worker joins with a bootstrap token and the CA hash, as kubeadm join does, and becomes Ready. */
+  joinNode(name: string, request: JoinRequest): Promise<JoinResult>;
+  /** Removes a worker for good: its Node object and whatever runs it. */
+  removeNode(name: string, node: string): Promise<void>;
   status(name: string): Promise<ClusterStatus>;
   /** The shape of a cluster this provider created, or undefined when there is none. */
   shapeOf(name: string): ClusterShape | undefined;

@@ -1,19 +1,23 @@
 import type { Command } from 'commander';
-import { joinNode } from '../join/index.ts';
+import type { Provider } from '../cluster/provider.ts';
+import type { ClusterOptions } from './node.ts';
 
-interface JoinFlags {
+interface JoinFlags extends ClusterOptions {
   token: string;
   discoveryTokenCaCertHash: string[];
   nodeName?: string;
-  name: string;
 }
 
-/** `kubelab node join`: kubeadm join's discovery and TLS bootstrap, then kwok plays the node's kubelet. */
-export function addJoinCommand(group: Command): void {
+/**
+ * `kubelab node join`: what kubeadm join does, on the cluster's provider. On kind that is
+ * kubeadm join itself in a new node container; on the local provider, kubeadm join's
+ * discovery and TLS bootstrap performed for real, after which kwok plays the node's kubelet.
+ */
+export function addJoinCommand(group: Command, providerOf: (options: ClusterOptions) => Provider): void {
   group
     .command('join')
-    .description('join a worker as kubeadm join does: token discovery, CA pinning, TLS bootstrap (kwok plays its kubelet)')
-    .argument('[api-server-endpoint]', 'host:port of the API server (default: the cluster’s, on 127.0.0.1)')
+    .description('join a worker as kubeadm join does: token discovery, CA pinning, TLS bootstrap')
+    .argument('[api-server-endpoint]', 'host:port of the API server (local provider only; default: the cluster’s, on 127.0.0.1)')
     .requiredOption('--token <token>', 'bootstrap token <id>.<secret> (kubeadm token list)')
     .requiredOption(
       '--discovery-token-ca-cert-hash <hash>',
@@ -22,16 +26,16 @@ export function addJoinCommand(group: Command): void {
     )
     .option('--node-name <name>', 'name of the new node (default: the first free kub<N>)')
     .option('--name <name>', 'kubelab cluster name', process.env.KUBELAB_CLUSTER ?? 'kubelab')
+    .option('--provider <provider>', 'auto, local, kind or existing', 'auto')
     .action(async (endpoint: string | undefined, flags: JoinFlags) => {
-      const result = await joinNode({
-        cluster: flags.name,
+      const result = await providerOf(flags).joinNode(flags.name, {
         token: flags.token,
         caCertHashes: flags.discoveryTokenCaCertHash,
         nodeName: flags.nodeName,
         endpoint,
-        onStep: (message) => console.log(message),
+        onStep: (line) => console.log(line),
       });
-      console.log(`\nThis node has joined the cluster as ${result.node}: its client certificate came from CSR ${result.csrName}.`);
-      console.log(`Run 'kubectl get nodes' to see it, and 'kubectl get csr' to see the request.`);
+      console.log(`\nThis node has joined the cluster as ${result.node}: ${result.detail}.`);
+      console.log(`Run 'kubectl get nodes' to see it, and 'kubectl get csr' to see its certificate request.`);
     });
 }

@@ -7,7 +7,7 @@ import { clients, loadKubeConfig, messageOf, statusOf } from '../kube/client.ts'
 import type { Progress } from '../progress.ts';
 import { addJoinCommand } from './node-join.ts';
 
-interface ClusterOptions {
+export interface ClusterOptions {
   name: string;
   provider: string;
 }
@@ -72,5 +72,5 @@ export function addNodeCommands(cli: Command, progress: Progress): void {
     progress.done(`${node} now admits ${maxPods} pods`);
   });
 
-  addJoinCommand(group);
+  addJoinCommand(group, (options) => providerOf(options));
 }

@@ -49,6 +49,10 @@ export function nodeOperations(access: ClusterAccess, providerFlag?: string): No
   return {
     setMaxPods: (node, maxPods) => provider.setMaxPods(access.name, node, maxPods),
     rebuild: (node) => provider.rebuildNode(access.name, node),
+    join: async (node, token, caCertHashes) => {
+      await provider.joinNode(access.name, { nodeName: node, token, caCertHashes });
+    },
+    remove: (node) => provider.removeNode(access.name, node),
   };
 }
 

@@ -49,6 +49,10 @@ export interface NodeOperations {
   setMaxPods(node: string, maxPods: number): Promise<void>;
   /** Re-registers a deleted node, as a rebuilt machine joining again would, and waits until it is Ready. */
   rebuild(node: string): Promise<void>;
+  /** A new worker joins with this bootstrap token and CA hash (kubeadm join), and becomes Ready. */
+  join(node: string, token: string, caCertHashes: string[]): Promise<void>;
+  /** Removes a worker for good: its Node and whatever runs it. */
+  remove(node: string): Promise<void>;
 }
 
 export interface Exercise {

@@ -12,6 +12,7 @@ import { loopbackServer } from './endpoint.ts';
 import { createSelf, waitReady } from './register.ts';
 import { kubeletConf, recordNode, requireCluster, writeKubeletConf } from './record.ts';
 import { parseToken, type BootstrapToken } from './token.ts';
+import { nextNodeName } from './names.ts';
 
 export interface JoinOptions {
   /** The kubelab cluster to join. */
@@ -31,11 +32,7 @@ export interface JoinResult {
   kubeletConf: string;
 }
 
-export function nextNodeName(nodes: NodeShape[]): string {
-  let n = 1;
-  while (nodes.some((node) => node.name === `kub${n}`)) n++;
-  return `kub${n}`;
-}
+export { nextNodeName };
 
 /** kubeadm refuses to join under the name of a Node that exists; the bootstrap token may get Nodes for this. */
 async function requireNameFree(discovered: Discovered, token: BootstrapToken, name: string): Promise<void> {

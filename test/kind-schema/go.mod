@@ -5,7 +5,7 @@ module sigs.k8s.io/kind/pkg/cluster/kubelabschema
 
 go 1.24
 
-require sigs.k8s.io/kind v0.33.0
+require sigs.k8s.io/kind v0.30.0
 
 require (
 	al.essio.dev/pkg/shellescape v1.5.1 // indirect

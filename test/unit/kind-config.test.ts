@@ -1,14 +1,15 @@
 // Every kind config kubelab writes, read by kind's own loader, validator and kubeadm-config
-// renderer (test/kind-schema, kind v0.33.0's Go code), plus the pure parts of the kind path.
+// renderer (test/kind-schema, kind v0.30.0's Go code), plus the pure parts of the kind path.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
-import { imageKubernetesVersion, kindConfig, needsCgroupV1Opt, renderKindConfig, DEFAULT_NODE_IMAGE, type KindConfigOptions } from '../../src/cluster/kind/config.ts';
+import { nodeImageTag } from '../../src/cluster/kind/image/recipe.ts';
+import { imageKubernetesVersion, kindConfig, needsCgroupV1Opt, nodePatches, PATCHES_DIR, renderKindConfig, type KindConfigOptions } from '../../src/cluster/kind/config.ts';
 import { kindErrorLine } from '../../src/cluster/kind/cli.ts';
 import { hostCgroupVersion } from '../../src/cluster/kind/host.ts';
-import { withMaxPodsConfig, withMaxPodsFlag } from '../../src/cluster/kind/kubelet.ts';
+import { withMaxPodsConfig } from '../../src/cluster/kind/kubelet.ts';
 import { containerNames, containerOf } from '../../src/cluster/kind/names.ts';
 import { defaultShape, parseNodes, validateShape, type ClusterShape } from '../../src/cluster/shape.ts';
 import { UserError } from '../../src/errors.ts';
@@ -26,9 +27,10 @@ const mixed: ClusterShape = {
   ],
 };
 const shapes = [defaultShape(), fiveWorkers, mixed].map(validateShape);
+const patchesRoot = '/state/kind/x/patches';
 const hosts: KindConfigOptions[] = [
-  { kubernetesVersion: 'v1.36.3', cgroupV1: true },
-  { kubernetesVersion: 'v1.36.3', cgroupV1: false },
+  { kubernetesVersion: 'v1.36.3', cgroupV1: true, patchesRoot },
+  { kubernetesVersion: 'v1.36.3', cgroupV1: false, patchesRoot },
 ];
 
 type Doc = Record<string, unknown> & { kind: string };
@@ -39,7 +41,7 @@ const args = (list: { name: string; value: string }[] | undefined) => Object.fro
 const go = hasGo();
 if (!go) console.log('kind schema tests skipped: Go is not installed, so kind\'s own config code (test/kind-schema) cannot run');
 
-describe.runIf(go)('kind configs, as kind v0.33.0 reads them', () => {
+describe.runIf(go)('kind configs, as kind v0.30.0 reads them', () => {
   let binary = '';
   beforeAll(() => {
     binary = buildKindSchema();
@@ -63,16 +65,18 @@ describe.runIf(go)('kind configs, as kind v0.33.0 reads them', () => {
         expect(view.nodes!.map((n) => n.container)).toEqual([...containerNames(shape).values()]);
       });
 
-      it.each(shapes.map((s, i) => [s.name, i] as const))('%s: each node\'s kubeadm config names the node and sets its max pods', (_name, i) => {
+      it.each(shapes.map((s, i) => [s.name, i] as const))('%s: each node\'s kubeadm config names the node and reads its own kubelet patches', (_name, i) => {
         const shape = shapes[i]!;
-        const controlPlane = shape.nodes.find((n) => n.role === 'control-plane')!;
         shape.nodes.forEach((node, j) => {
           const docs = docsOf(views[i]!.nodes![j]!.kubeadmConfig);
-          const registration = byKind(docs, node.role === 'control-plane' ? 'InitConfiguration' : 'JoinConfiguration')!.nodeRegistration;
-          expect(registration.name).toBe(node.name);
-          expect(args(registration.kubeletExtraArgs)).toMatchObject({ 'max-pods': String(node.maxPods), 'provider-id': `kind://docker/${shape.name}/${containerOf(shape, node.name)}` });
+          const own = byKind(docs, node.role === 'control-plane' ? 'InitConfiguration' : 'JoinConfiguration')!;
+          expect(own.nodeRegistration.name).toBe(node.name);
+          expect(own.patches).toEqual({ directory: PATCHES_DIR });
+          // No --max-pods flag: the kubelet's own configuration file holds it, where an administrator changes it.
+          expect(args(own.nodeRegistration.kubeletExtraArgs)).not.toHaveProperty('max-pods');
+          expect(args(own.nodeRegistration.kubeletExtraArgs)['provider-id']).toBe(`kind://docker/${shape.name}/${containerOf(shape, node.name)}`);
           const kubelet = byKind(docs, 'KubeletConfiguration')!;
-          expect(kubelet.maxPods).toBe(controlPlane.maxPods);
+          expect(kubelet.maxPods).toBeUndefined();
           expect(kubelet.failCgroupV1).toBe(host.cgroupV1 ? false : undefined);
           const cluster = byKind(docs, 'ClusterConfiguration')!;
           expect(cluster.apiVersion).toBe('kubeadm.k8s.io/v1beta4');
@@ -96,11 +100,11 @@ describe.runIf(go)('kind configs, as kind v0.33.0 reads them', () => {
   });
 
   it('on Kubernetes 1.35 and older-format images the same config still loads', () => {
-    const [view] = kindView(binary, [renderKindConfig(defaultShape(), { kubernetesVersion: 'v1.35.0', cgroupV1: true })], 'v1.35.0');
+    const [view] = kindView(binary, [renderKindConfig(defaultShape(), { kubernetesVersion: 'v1.35.0', cgroupV1: true, patchesRoot })], 'v1.35.0');
     expect(view!.error).toBeUndefined();
-    const registration = byKind(docsOf(view!.nodes![1]!.kubeadmConfig), 'JoinConfiguration')!;
-    expect(registration.apiVersion).toBe('kubeadm.k8s.io/v1beta3');
-    expect(registration.nodeRegistration.kubeletExtraArgs['max-pods']).toBe('110');
+    const join = byKind(docsOf(view!.nodes![1]!.kubeadmConfig), 'JoinConfiguration')!;
+    expect(join.apiVersion).toBe('kubeadm.k8s.io/v1beta3');
+    expect(join.patches).toEqual({ directory: PATCHES_DIR });
   });
 });
 
@@ -109,6 +113,7 @@ describe('kind config generation', () => {
     const config = kindConfig(fiveWorkers, hosts[0]!);
     const patches = [...config.kubeadmConfigPatches, ...config.nodes.flatMap((n) => n.kubeadmConfigPatches)].map((p) => parse(p) as Record<string, unknown>);
     expect(patches.length).toBe(2 + 6);
+    expect(config.nodes.map((n) => n.extraMounts)).toEqual(fiveWorkers.nodes.map((n) => [{ hostPath: `${patchesRoot}/${n.name}`, containerPath: PATCHES_DIR, readOnly: true }]));
     for (const patch of patches) expect(patch).not.toHaveProperty('apiVersion');
     expect(config.apiVersion).toBe('kind.x-k8s.io/v1alpha4');
     expect(config.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker', 'worker', 'worker', 'worker']);
@@ -122,7 +127,8 @@ describe('kind config generation', () => {
   });
 
   it('reads the Kubernetes version from the image tag', () => {
-    expect(DEFAULT_NODE_IMAGE).toBe('kindest/node:v1.36.3');
+    expect(imageKubernetesVersion(nodeImageTag())).toBe('v1.36.3');
+    expect(imageKubernetesVersion('kubelab/node:v1.36.3-0123456789ab')).toBe('v1.36.3');
     expect(imageKubernetesVersion('kindest/node:v1.36.3')).toBe('v1.36.3');
     expect(imageKubernetesVersion('kindest/node:v1.35.1@sha256:0123abcd')).toBe('v1.35.1');
     expect(imageKubernetesVersion('registry.local:5000/node:latest')).toBeUndefined();
@@ -162,13 +168,9 @@ describe('node names', () => {
   });
 });
 
-describe('kubelet settings on a running node', () => {
-  const flags = 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --max-pods=110 --node-ip=172.18.0.3"\n';
-
-  it('replaces the --max-pods flag, or adds it', () => {
-    expect(withMaxPodsFlag(flags, 250)).toBe('KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --node-ip=172.18.0.3 --max-pods=250"\n');
-    expect(withMaxPodsFlag('KUBELET_KUBEADM_ARGS="--node-ip=1.2.3.4"\n', 7)).toBe('KUBELET_KUBEADM_ARGS="--node-ip=1.2.3.4 --max-pods=7"\n');
-    expect(() => withMaxPodsFlag('# nothing\n', 7)).toThrow(/no KUBELET_KUBEADM_ARGS/);
+describe('kubelet settings on a node', () => {
+  it('gives each node a kubeadm patch with its own max pods', () => {
+    expect(nodePatches({ name: 'kub2', role: 'worker', maxPods: 42 })).toEqual({ 'kubeletconfiguration+strategic.yaml': 'maxPods: 42\n' });
   });
 
   it('sets maxPods in the config file and keeps the rest', () => {

@@ -6,7 +6,7 @@ import { UserError } from '../../errors.ts';
 import { clients, loadKubeConfig, messageOf, statusOf } from '../../kube/client.ts';
 import type { Progress } from '../../progress.ts';
 import { KWOK_ANNOTATION } from '../nodes.ts';
-import type { ClusterAccess, ClusterStatus, Provider } from '../provider.ts';
+import type { JoinRequest, JoinResult, ClusterAccess, ClusterStatus, Provider } from '../provider.ts';
 import type { ClusterShape } from '../shape.ts';
 import { apiServerHealth, nodeSummaries } from './api.ts';
 
@@ -116,6 +116,14 @@ export class ExistingProvider implements Provider {
   async rebuildNode(_name: string, node: string): Promise<void> {
     this.refuseUnlessAllowed('rebuild a node of');
     throw new UserError(`kubelab cannot rebuild node "${node}" in context "${this.context}": it does not run that node`, { fix: "restart that node's kubelet yourself" });
+  }
+
+  async joinNode(_name: string, _request: JoinRequest): Promise<JoinResult> {
+    throw new UserError(`kubelab cannot add a node to context "${this.context}": it does not run that cluster's machines`, { fix: 'run kubeadm join on a machine of yours' });
+  }
+
+  async removeNode(_name: string, node: string): Promise<void> {
+    throw new UserError(`kubelab cannot remove node "${node}" from context "${this.context}": it does not run that node`, { fix: 'kubectl delete node, and retire the machine yourself' });
   }
 
   async status(_name: string): Promise<ClusterStatus> {

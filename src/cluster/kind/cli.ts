@@ -8,9 +8,9 @@ import { cacheDir } from '../../paths.ts';
 import type { Progress } from '../../progress.ts';
 import { hasGo } from '../../binaries/build.ts';
 import { firstLine, type Probe } from './docker.ts';
+import { KIND_VERSION } from './image/recipe.ts';
 
-/** The kind release kubelab is tested with; built from its Go module when no kind is installed. */
-export const KIND_VERSION = 'v0.33.0';
+export { KIND_VERSION };
 const KIND_MODULE = 'sigs.k8s.io/kind';
 
 function cachedKind(): string {

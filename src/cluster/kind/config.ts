@@ -1,15 +1,13 @@
+import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { versions } from '../../binaries/versions.ts';
 import type { ClusterShape, NodeShape } from '../shape.ts';
 
 export const KIND_API_VERSION = 'kind.x-k8s.io/v1alpha4';
 
-/** The node image kubelab pins: kind's image for the Kubernetes version the local provider runs. */
-export const DEFAULT_NODE_IMAGE = `kindest/node:${versions.kubernetes}`;
-
 export interface KindNode {
   role: 'control-plane' | 'worker';
   kubeadmConfigPatches: string[];
+  extraMounts: { hostPath: string; containerPath: string; readOnly: boolean }[];
 }
 
 /** The part of kind's v1alpha4 Cluster that kubelab writes. */
@@ -27,11 +25,27 @@ export interface KindConfigOptions {
   kubernetesVersion: string;
   /** Whether the host (whose cgroups the node containers share) is on cgroup v1. */
   cgroupV1: boolean;
+  /** The host directory holding one kubeadm patches directory per node (see nodePatches). */
+  patchesRoot: string;
 }
 
-/** The Kubernetes version an image tag names (kindest/node:v1.36.3[@sha256:…]), if it names one. */
+/** Where each node finds its kubeadm patches: mounted from patchesRoot/<node>. */
+export const PATCHES_DIR = '/kind/patches';
+
+/**
+ * The kubeadm patch that gives a node its own max pods. kubeadm applies it to the kubelet
+ * configuration it writes on that node (/var/lib/kubelet/config.yaml), at init and at join,
+ * and only there: the cluster's kubelet-config ConfigMap keeps the kubelet's defaults. The
+ * setting then lives where an administrator would change it, in the kubelet's own file, and
+ * no --max-pods flag overrides it.
+ */
+export function nodePatches(node: NodeShape): Record<string, string> {
+  return { 'kubeletconfiguration+strategic.yaml': stringify({ maxPods: node.maxPods }) };
+}
+
+/** The Kubernetes version an image tag names (kindest/node:v1.36.3[@sha256:…], kubelab/node:v1.36.3-<recipe>), if it names one. */
 export function imageKubernetesVersion(image: string): string | undefined {
-  return /:(v\d+\.\d+\.\d+)(?:@|$)/.exec(image)?.[1];
+  return /:(v\d+\.\d+\.\d+)(?:-[0-9a-f]+)?(?:@|$)/.exec(image)?.[1];
 }
 
 function minorOf(version: string): number {
@@ -39,7 +53,7 @@ function minorOf(version: string): number {
 }
 
 /** Kubelets from 1.35 on refuse to start on a cgroup v1 host unless told not to. */
-export function needsCgroupV1Opt(options: KindConfigOptions): boolean {
+export function needsCgroupV1Opt(options: Pick<KindConfigOptions, 'kubernetesVersion' | 'cgroupV1'>): boolean {
   return options.cgroupV1 && minorOf(options.kubernetesVersion) >= 35;
 }
 
@@ -48,8 +62,8 @@ export function needsCgroupV1Opt(options: KindConfigOptions): boolean {
 // kubeletExtraArgs and extraArgs written here to v1beta4's name/value lists.
 const patch = (document: object) => stringify(document);
 
-function kubeletPatch(maxPods: number, options: KindConfigOptions): string {
-  return patch({ kind: 'KubeletConfiguration', maxPods, ...(needsCgroupV1Opt(options) ? { failCgroupV1: false } : {}) });
+function kubeletPatch(options: KindConfigOptions): string[] {
+  return needsCgroupV1Opt(options) ? [patch({ kind: 'KubeletConfiguration', failCgroupV1: false })] : [];
 }
 
 /**
@@ -64,28 +78,29 @@ function apiServerPatch(): string {
 
 /**
  * Each node registers under its shape name (nodeRegistration.name, which kubeadm passes to
- * the kubelet as --hostname-override) and with its own --max-pods. A joining node takes its
- * kubelet configuration from the cluster's kubelet-config ConfigMap, not from a patch, so
- * its max pods must be a flag; the first control plane's goes in InitConfiguration.
+ * the kubelet as --hostname-override) and reads its kubeadm patches (nodePatches). A
+ * KubeletConfiguration inside a node's own config patch would be ignored at join: joining
+ * kubelets take the cluster's kubelet-config ConfigMap, which patches then adjust per node.
  */
 function nodePatch(node: NodeShape): string {
   const kind = node.role === 'control-plane' ? 'InitConfiguration' : 'JoinConfiguration';
-  return patch({ kind, nodeRegistration: { name: node.name, kubeletExtraArgs: { 'max-pods': String(node.maxPods) } } });
+  return patch({ kind, nodeRegistration: { name: node.name }, patches: { directory: PATCHES_DIR } });
 }
 
 /** A kind v1alpha4 config for the shape. The shape's advertise address does not apply: kind's nodes advertise their container addresses. */
 export function kindConfig(shape: ClusterShape, options: KindConfigOptions): KindCluster {
-  const controlPlane = shape.nodes.find((n) => n.role === 'control-plane') ?? shape.nodes[0]!;
   return {
     kind: 'Cluster',
     apiVersion: KIND_API_VERSION,
     name: shape.name,
     // Only loopback: the API server's published port must never face the network.
     networking: { apiServerAddress: '127.0.0.1', podSubnet: shape.podSubnet, serviceSubnet: shape.serviceSubnet },
-    // The cluster-wide kubelet config (the init node's, and the kubelet-config ConfigMap) takes
-    // the control plane's max pods; every node's flag then sets its own.
-    kubeadmConfigPatches: [kubeletPatch(controlPlane.maxPods, options), apiServerPatch()],
-    nodes: shape.nodes.map((node) => ({ role: node.role, kubeadmConfigPatches: [nodePatch(node)] })),
+    kubeadmConfigPatches: [...kubeletPatch(options), apiServerPatch()],
+    nodes: shape.nodes.map((node) => ({
+      role: node.role,
+      kubeadmConfigPatches: [nodePatch(node)],
+      extraMounts: [{ hostPath: join(options.patchesRoot, node.name), containerPath: PATCHES_DIR, readOnly: true }],
+    })),
   };
 }
 

@@ -17,10 +17,13 @@ export function containerNames(shape: ClusterShape): Map<string, string> {
   return names;
 }
 
-/** The container that runs a node of the shape. */
-export function containerOf(shape: ClusterShape, node: string): string {
-  const container = containerNames(shape).get(node);
-  if (!container) {
+/**
+ * The container that runs a node: as recorded at create and join (a joined node's container
+ * is named by kubelab), else as kind names the shape's nodes.
+ */
+export function containerOf(shape: ClusterShape, node: string, recorded: Record<string, string> = {}): string {
+  const container = recorded[node] ?? containerNames(shape).get(node);
+  if (!container || !shape.nodes.some((n) => n.name === node)) {
     throw new UserError(`cluster "${shape.name}" has no node "${node}"`, { fix: `its nodes are ${shape.nodes.map((n) => n.name).join(', ')}` });
   }
   return container;

@@ -5,7 +5,7 @@ import { clients, loadKubeConfig, statusOf } from '../../kube/client.ts';
 import { isReady } from '../nodes.ts';
 import type { ClusterAccess } from '../provider.ts';
 import { execIn } from './docker.ts';
-import { KUBEADM_FLAGS, KUBELET_CONFIG, withMaxPodsConfig, withMaxPodsFlag } from './kubelet.ts';
+import { KUBELET_CONFIG, withMaxPodsConfig } from './kubelet.ts';
 
 /** A Kubernetes node and the container kind runs it in. */
 export interface NodeTarget {
@@ -42,31 +42,15 @@ export async function waitForNode(target: NodeTarget, done: (n: V1Node) => boole
 }
 
 /**
- * Sets the kubelet's max pods as an administrator of a kubeadm node would: in the flags file
- * (the flag kind's config set wins over the file) and in the config file, then restarts the
- * kubelet and waits until the Node reports the new allocatable pods.
+ * Sets the kubelet's max pods as an administrator of a kubeadm node would, in the kubelet's own
+ * configuration file, then restarts the kubelet and waits until the Node reports it.
  */
 export async function setKubeletMaxPods(target: NodeTarget, maxPods: number, timeoutMs: number): Promise<void> {
   const { container, node } = target;
-  const flags = await execIn(container, ['cat', KUBEADM_FLAGS], `reading ${KUBEADM_FLAGS} of ${node}`);
   const config = await execIn(container, ['cat', KUBELET_CONFIG], `reading ${KUBELET_CONFIG} of ${node}`);
-  await writeFileIn(container, KUBEADM_FLAGS, withMaxPodsFlag(flags, maxPods));
   await writeFileIn(container, KUBELET_CONFIG, withMaxPodsConfig(config, maxPods));
   await restartKubelet(target);
   await waitForNode(target, (n) => isReady(n) && Number(n.status?.allocatable?.pods) === maxPods, `node ${node} to report ${maxPods} allocatable pods`, timeoutMs);
-}
-
-/**
- * Brings back a node whose Node object was deleted: a kubelet registers its Node only when it
- * starts, so restart it. A control plane also gets back the label and taint kubeadm gave it,
- * from kubeadm's own mark-control-plane phase and the config kind wrote into the node.
- */
-export async function rebuildKindNode(target: NodeTarget, controlPlane: boolean, timeoutMs: number): Promise<void> {
-  await restartKubelet(target);
-  await waitForNode(target, isReady, `node ${target.node} to register and become Ready`, timeoutMs);
-  if (controlPlane) {
-    await execIn(target.container, ['kubeadm', 'init', 'phase', 'mark-control-plane', '--config=/kind/kubeadm.conf'], `marking ${target.node} as control plane`);
-  }
 }
 
 /** Runs kubeadm in a node's container (kind's nodes carry the image's kubeadm and /kind/kubeadm.conf). */

@@ -16,6 +16,8 @@ export interface KindRecord {
   kindVersion: string;
   createdAt: string;
   shape: ClusterShape;
+  /** Each node's container: kind's names at create, kubelab's for nodes joined later. */
+  containers?: Record<string, string>;
   /** False while `kind create cluster` runs; a record left so is from an interrupted create. */
   created: boolean;
 }
@@ -31,6 +33,8 @@ export function paths(name: string) {
     dir,
     marker: join(dir, MARKER),
     config: join(dir, 'kind-config.yaml'),
+    /** One kubeadm patches directory per node, mounted into its container. */
+    patches: join(dir, 'patches'),
     /** kind writes the cluster's context (kind-<name>) here, and only here. */
     kubeconfig: join(dir, 'kubeconfig.yaml'),
   };
