@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 
-export { CLUSTER, ensureCluster, freePort, kubeconfig, kubectl, nodeNames, run, startServe, type Serve } from './processes.ts';
+export { CLUSTER, descendants, ensureCluster, freePort, kubeconfig, kubectl, nodeNames, refused, run, startServe, stillRunning, type ProcessInfo, type Serve } from './processes.ts';
 
 export const RESULTS = join(packageRoot, 'test-results');
 

@@ -1,5 +1,6 @@
 // The kubelab CLI and kubectl as processes, for the e2e tests and the benchmarks (no vitest here).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureBinaries } from '../../src/binaries/index.ts';
@@ -59,22 +60,35 @@ export interface Serve {
   bridgePort: number;
   token: string;
   output(): string;
+  /** Resolves with the exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
   /** Ctrl-C, as a user stops it; resolves with the exit code. */
   interrupt(): Promise<number | null>;
 }
 
+export interface ServeOptions {
+  /** The Node that runs bin/kubelab.js; the machine's own, say, so that the launcher re-runs it. */
+  node?: string;
+  /** Flags that name the cluster; without any, serve takes the default one, as `npm start` does. */
+  flags?: string[];
+  /** How long until the link: a first start builds the upstream binaries. */
+  waitMs?: number;
+}
+
 /** Runs `kubelab serve --no-open` as a user would and waits for the link it prints. */
-export async function startServe(env: NodeJS.ProcessEnv = {}): Promise<Serve> {
+export async function startServe(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<Serve> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), 'serve', '--name', CLUSTER, '--port', String(port), '--no-open'], {
-    env: { ...process.env, ...env },
+  const flags = options.flags ?? ['--name', CLUSTER];
+  const child: ChildProcess = spawn(options.node ?? process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), 'serve', ...flags, '--port', String(port), '--no-open'], {
+    // Inherited from a run that was itself re-run, it would keep the launcher from re-running.
+    env: { ...process.env, KUBELAB_REEXEC: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + (options.waitMs ?? 180_000);
   let match: RegExpExecArray | null = null;
   while (!(match = /Open the labs: (http:\/\/127\.0\.0\.1:(\d+))\/#kubelab=(\d+)\.([\w-]+)/.exec(output))) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`kubelab serve did not print its link:\n${output}`);
@@ -87,9 +101,61 @@ export async function startServe(env: NodeJS.ProcessEnv = {}): Promise<Serve> {
     bridgePort: Number(match[3]),
     token: match[4]!,
     output: () => output,
+    exited,
     async interrupt() {
       if (child.exitCode === null) child.kill('SIGINT');
       return exited;
     },
   };
+}
+
+/** True only when nothing listens any more: the connection itself is refused (not a timeout). */
+export async function refused(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    return false;
+  } catch (error) {
+    return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+  }
+}
+
+/** A process as /proc shows it; its start time tells it from a later process given the same pid. */
+export interface ProcessInfo {
+  pid: number;
+  parent: number;
+  start: string;
+  zombie: boolean;
+  command: string;
+}
+
+function processInfo(pid: number): ProcessInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may hold spaces and parentheses itself.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    return { pid, parent: Number(fields[1]), start: fields[19]!, zombie: fields[0] === 'Z', command };
+  } catch {
+    return undefined; // it ended while we looked
+  }
+}
+
+/** Every process started below pid that still runs. */
+export function descendants(pid: number): ProcessInfo[] {
+  const all = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => processInfo(Number(entry)) ?? []);
+  const found: ProcessInfo[] = [];
+  const walk = (parent: number) => {
+    for (const child of all.filter((p) => p.parent === parent)) {
+      found.push(child);
+      walk(child.pid);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** Whether that very process still runs (not merely its pid, nor as a zombie). */
+export function stillRunning(info: ProcessInfo): boolean {
+  const now = processInfo(info.pid);
+  return now !== undefined && now.start === info.start && !now.zombie;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Browser } from './browser.ts';
-import { CLUSTER, ensureCluster, freePort, RESULTS, run, startServe, useHome, type Serve } from './env.ts';
+import { CLUSTER, ensureCluster, freePort, refused, RESULTS, run, startServe, useHome, type Serve } from './env.ts';
 
 useHome();
 
@@ -18,16 +18,6 @@ async function bannerState(state: string, timeout: number): Promise<string> {
   const banner = page.locator(`.kubelab-banner[data-state="${state}"]`);
   await banner.waitFor({ timeout });
   return banner.innerText();
-}
-
-/** True only when nothing listens any more: the connection itself is refused (not a timeout). */
-async function refused(port: number): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-    return false;
-  } catch (error) {
-    return (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
-  }
 }
 
 describe('kubelab serve', () => {
