@@ -55,7 +55,7 @@ export function autoChoice(probe: KindProbe): { name: 'kind' | 'local'; reason: 
   if (!probe.docker.ok) return { name: 'local', reason: `auto: ${probe.docker.reason}, ${local}` };
   if (!probe.kind.ok) return { name: 'local', reason: `auto: docker ${probe.docker.version} runs but ${probe.kind.reason}, ${local}` };
   if (!probe.imagePresent) {
-    return { name: 'local', reason: `auto: docker and kind ${probe.kind.version} work but the node image ${probe.image} is not local (kubelab never pulls it), ${local}` };
+    return { name: 'local', reason: `auto: docker and kind ${probe.kind.version} work but the node image ${probe.image} is not built (kubelab image build makes it; kubelab never pulls), ${local}` };
   }
   return { name: 'kind', reason: `auto: docker ${probe.docker.version}, kind ${probe.kind.version} and ${probe.image} are here, using kind` };
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { imagePresent, probeDocker } from '../cluster/kind/docker.ts';
 import { buildNodeImage, nodeImageTag } from '../cluster/kind/image/index.ts';
 import type { Progress } from '../progress.ts';
+import { UserError } from '../errors.ts';
 
 const BUILD_HELP = `
 Builds the kind node image on this machine, with no container registry: a Debian bookworm
@@ -22,9 +23,13 @@ export function addImageCommands(cli: Command, progress: Progress): void {
   image
     .command('build')
     .description('build the kind node image offline (Debian packages and Go modules; no registry)')
+    .option('--tag <tag>', 'the tag to give the image (default: kubelab/node:<version>-<recipe digest>, which kubelab uses)')
     .addHelpText('after', BUILD_HELP)
-    .action(async () => {
-      console.log(await buildNodeImage(progress));
+    .action(async (options: { tag?: string }) => {
+      if (options.tag !== undefined && !/^[a-z0-9][a-z0-9._/-]*:[\w][\w.-]{0,127}$/.test(options.tag)) {
+        throw new UserError(`--tag "${options.tag}" is not a Docker image tag`, { fix: 'give it as name:tag, e.g. mylab/node:dev' });
+      }
+      console.log(await buildNodeImage(progress, options.tag));
     });
 
   image

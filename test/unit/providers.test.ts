@@ -38,7 +38,7 @@ describe('auto choice', () => {
     const noDocker = autoChoice(probe({ docker: no('docker is not running (Cannot connect to the Docker daemon)') }));
     expect(noDocker).toEqual({ name: 'local', reason: 'auto: docker is not running (Cannot connect to the Docker daemon), using the embedded local provider' });
     expect(autoChoice(probe({ kind: no('the kind CLI is not installed') }))).toMatchObject({ name: 'local', reason: expect.stringMatching(/docker 28.2.2 runs but the kind CLI is not installed/) });
-    expect(autoChoice(probe({ imagePresent: false }))).toMatchObject({ name: 'local', reason: expect.stringMatching(/node image kindest\/node:v1.36.3 is not local/) });
+    expect(autoChoice(probe({ imagePresent: false }))).toMatchObject({ name: 'local', reason: expect.stringMatching(/node image kindest\/node:v1.36.3 is not built \(kubelab image build makes it; kubelab never pulls\)/) });
   });
 
   it('on this machine: decides quickly, once per process, and reports why', () => {

@@ -245,7 +245,7 @@ export class KindProvider implements Provider {
     await updateRecord(name, (r) => ({
       ...r,
       containers: { ...r.containers, [request.node.name]: container },
-      shape: { ...r.shape, nodes: [...r.shape.nodes.filter((n) => n.name !== request.node.name), request.node] },
+      shape: { ...r.shape, nodes: withNode(r.shape.nodes, request.node) },
     }));
     await waitForNode(this.target(requireRecord(name), request.node.name), isReady, `node ${request.node.name} to register and become Ready`, this.nodeTimeoutMs);
   }
@@ -330,6 +330,11 @@ export class KindProvider implements Provider {
   private target(record: KindRecord, node: string): NodeTarget {
     return { access: this.access(record.shape.name), node, container: containerOf(record, node) };
   }
+}
+
+/** The nodes with this one replaced where it was, or added at the end. */
+function withNode(nodes: NodeShape[], node: NodeShape): NodeShape[] {
+  return nodes.some((n) => n.name === node.name) ? nodes.map((n) => (n.name === node.name ? node : n)) : [...nodes, node];
 }
 
 function describeNodes(shape: ClusterShape): string {

@@ -74,8 +74,9 @@ export async function writeNodePatches(dir: string, node: NodeShape): Promise<vo
   for (const [file, text] of Object.entries(nodePatches(node))) await writeFile(join(dir, file), text);
 }
 
+/** systemd boots a node in seconds, but on a loaded 2-core machine it has taken over a minute. */
 async function waitForSystemd(container: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   let state = 'not started';
   while (Date.now() < deadline) {
     const result = await docker(['exec', container, 'systemctl', 'is-system-running']);
@@ -83,7 +84,7 @@ async function waitForSystemd(container: string): Promise<void> {
     if (state === 'running' || state === 'degraded') return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new UserError(`node container ${container} did not boot in 60 s (systemd: ${state})`, { fix: `see docker logs ${container}` });
+  throw new UserError(`node container ${container} did not boot in 180 s (systemd: ${state})`, { fix: `see docker logs ${container}` });
 }
 
 export async function containerIp(container: string): Promise<string> {

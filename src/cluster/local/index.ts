@@ -12,7 +12,9 @@ import { UserError } from '../../errors.ts';
 import type { Progress } from '../../progress.ts';
 import { clients, loadKubeConfig, messageOf, statusOf } from '../../kube/client.ts';
 import { isReady, kwokNode } from '../nodes.ts';
-import type { ClusterAccess, ClusterStatus, ComponentHealth, Provider } from '../provider.ts';
+import type { ClusterAccess, ClusterStatus, ComponentHealth, JoinRequest, JoinResult, Provider } from '../provider.ts';
+import { joinNode } from '../../join/index.ts';
+import { forgetNode } from '../../join/record.ts';
 import { validateShape, type ClusterShape } from '../shape.ts';
 import { componentNames, healthChecks, specsFromManifests } from './components.ts';
 import { probe, waitHealthy } from './health.ts';
@@ -189,6 +191,20 @@ export class LocalProvider implements Provider {
       if (Date.now() > deadline) throw new UserError(`node "${node}" registered but did not become Ready in 30 s`, { fix: `see ${join(paths(name).logs, 'kwok.log')}` });
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** kubeadm join's discovery and TLS bootstrap, for real; kwok then plays the new node's kubelet. */
+  async joinNode(name: string, request: JoinRequest): Promise<JoinResult> {
+    const result = await joinNode({ cluster: name, ...request });
+    return { node: result.node, detail: `its client certificate came from CSR ${result.csrName}; kwok plays its kubelet, with its kubelet.conf in ${result.kubeletConf}` };
+  }
+
+  async removeNode(name: string, node: string): Promise<void> {
+    const record = requireRecord(name);
+    if (record.shape.nodes.find((n) => n.name === node)?.role === 'control-plane') throw new UserError(`${node} is the control plane and cannot be removed`);
+    const { core } = clients(loadKubeConfig(this.access(name).kubeconfig));
+    await core.deleteNode({ name: node }).catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)));
+    await forgetNode(name, node);
   }
 
   async down(name: string, progress: Progress): Promise<void> {

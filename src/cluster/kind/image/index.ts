@@ -29,9 +29,21 @@ export async function checkBuildTools(): Promise<void> {
   if (!(await onPath('gcc'))) throw new UserError('kubelab image build needs gcc to compile the pause container', { fix: 'apt-get install gcc libc6-dev, then retry' });
 }
 
-/** Builds the node image unless this recipe's image is already in Docker's store; returns its tag. */
-export async function buildNodeImage(progress: Progress): Promise<string> {
-  const tag = nodeImageTag();
+/**
+ * Removes node images that earlier recipes built, except where a cluster's containers still
+ * use them (docker rmi without --force leaves those).
+ */
+async function removeOlderBuilds(current: string): Promise<void> {
+  const out = await $({ nothrow: true })`docker images --format {{.Repository}}:{{.Tag}} kubelab/node`;
+  const older = out.stdout.split('\n').filter((ref) => /^kubelab\/node:v[\d.]+-[0-9a-f]{12}$/.test(ref) && ref !== current);
+  if (older.length) await $({ nothrow: true })`docker rmi ${older}`;
+}
+
+/**
+ * Builds the node image unless Docker's store already has it; returns its tag. The tag names
+ * this checkout's recipe unless another is given.
+ */
+export async function buildNodeImage(progress: Progress, tag = nodeImageTag()): Promise<string> {
   if (imagePresent(tag)) {
     progress.done(`node image ${tag} is up to date`);
     return tag;
@@ -66,5 +78,6 @@ export async function buildNodeImage(progress: Progress): Promise<string> {
     await removeComponentImages(images, buildTag);
   }
   progress.done(`built node image ${tag} in ${Math.round((Date.now() - started) / 1000)} s`);
+  if (tag === nodeImageTag()) await removeOlderBuilds(tag);
   return tag;
 }
