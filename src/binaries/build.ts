@@ -17,7 +17,9 @@ export const multiCallBinary = 'kubelab-components';
 // Static, like Kubernetes' release binaries: the same binary then runs on any Linux host
 // and inside the kind node and component images, whatever their C library. `go list` needs it
 // too: cgo changes which packages (and files) a build takes.
-const goEnv = { ...process.env, CGO_ENABLED: '0' };
+function goEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CGO_ENABLED: '0' };
+}
 
 /** Before this many packages and seconds the pace says too little (the first ones are small). */
 const WARM_UP_PACKAGES = 50;
@@ -97,7 +99,7 @@ interface Packages {
 }
 
 async function listPackages(): Promise<Packages> {
-  const out = await $({ cwd: toolsDir, env: goEnv, quiet: true })`go list -deps ${mainPackage}`;
+  const out = await $({ cwd: toolsDir, env: goEnv(), quiet: true })`go list -deps ${mainPackage}`;
   // -deps lists every package after the ones it imports: the main package comes last.
   const lines = out.stdout.split('\n').filter(Boolean);
   return { total: lines.length, main: lines.at(-1) ?? '' };
@@ -107,7 +109,7 @@ function goBuild(output: string, packages: Packages, progress: Progress): Promis
   return new Promise((resolve, reject) => {
     const child = spawn('go', ['build', '-v', '-trimpath', '-ldflags', versionLdflags(), '-o', output, mainPackage], {
       cwd: toolsDir,
-      env: goEnv,
+      env: goEnv(),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let compiled = 0;
