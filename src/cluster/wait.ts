@@ -1,5 +1,5 @@
 import type { V1DaemonSet, V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
-import { UserError } from '../errors.ts';
+import { pollUntil } from '../poll.ts';
 import { clients, loadKubeConfig } from '../kube/client.ts';
 import type { Progress } from '../progress.ts';
 import { isReady } from './nodes.ts';
@@ -37,24 +37,19 @@ export function readiness(nodeNames: string[], nodes: V1Node[], pods: V1Pod[], d
 
 export async function waitForCluster(access: ClusterAccess, nodeNames: string[], deadline: number, progress: Progress): Promise<void> {
   const { core, apps } = clients(loadKubeConfig(access.kubeconfig, access.context));
-  let last: Readiness = { ready: false, waitingFor: ['the API server'] };
-  while (Date.now() < deadline) {
-    try {
+  await pollUntil<true>(
+    async () => {
       const [nodes, pods, deployments, daemonSets] = await Promise.all([
         core.listNode(),
         core.listNamespacedPod({ namespace: 'kube-system' }),
         apps.listNamespacedDeployment({ namespace: 'kube-system' }),
         apps.listNamespacedDaemonSet({ namespace: 'kube-system' }),
       ]);
-      last = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items);
-      if (last.ready) return;
-      progress.update(`waiting for ${last.waitingFor.slice(0, 3).join(', ')}`);
-    } catch (error) {
-      last = { ready: false, waitingFor: [`the API server (${(error as Error).message})`] };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new UserError(`cluster "${access.name}" was not ready in time; still waiting for ${last.waitingFor.slice(0, 5).join(', ')}`, {
-    fix: 'see kubelab status, and the logs it names',
-  });
+      const now = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items);
+      if (now.ready) return { value: true };
+      progress.update(`waiting for ${now.waitingFor.slice(0, 3).join(', ')}`);
+      return { state: now.waitingFor.slice(0, 5).join(', ') };
+    },
+    { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 200, describe: `cluster "${access.name}" to be ready`, fix: 'see kubelab status, and the logs it names' },
+  );
 }

@@ -8,7 +8,7 @@ import { parseAllDocuments, parse } from 'yaml';
 import { nodeImageTag } from '../../src/cluster/kind/image/recipe.ts';
 import { imageKubernetesVersion, kindConfig, needsCgroupV1Opt, nodePatches, PATCHES_DIR, renderKindConfig, type KindConfigOptions } from '../../src/cluster/kind/config.ts';
 import { kindErrorLine } from '../../src/cluster/kind/cli.ts';
-import { hostCgroupVersion } from '../../src/cluster/kind/host.ts';
+import { hostCgroupVersion, inotifyShortage } from '../../src/cluster/kind/host.ts';
 import { withMaxPodsConfig } from '../../src/cluster/kind/kubelet.ts';
 import { containerNames, containerOf } from '../../src/cluster/kind/names.ts';
 import { defaultShape, parseNodes, validateShape, type ClusterShape } from '../../src/cluster/shape.ts';
@@ -36,7 +36,9 @@ const hosts: KindConfigOptions[] = [
 type Doc = Record<string, unknown> & { kind: string };
 const docsOf = (kubeadmConfig: string) => parseAllDocuments(kubeadmConfig).map((d) => d.toJS() as Doc);
 const byKind = (docs: Doc[], kind: string) => docs.find((d) => d.kind === kind) as Record<string, any> | undefined;
-const args = (list: { name: string; value: string }[] | undefined) => Object.fromEntries((list ?? []).map((a) => [a.name, a.value]));
+/** kubeletExtraArgs and extraArgs: a map in kubeadm v1beta3 (what kind v0.30.0 writes), a name/value list in v1beta4. */
+const args = (list: { name: string; value: string }[] | Record<string, string> | undefined): Record<string, string> =>
+  Array.isArray(list) ? Object.fromEntries(list.map((a) => [a.name, a.value])) : (list ?? {});
 
 const go = hasGo();
 if (!go) console.log('kind schema tests skipped: Go is not installed, so kind\'s own config code (test/kind-schema) cannot run');
@@ -79,7 +81,7 @@ describe.runIf(go)('kind configs, as kind v0.30.0 reads them', () => {
           expect(kubelet.maxPods).toBeUndefined();
           expect(kubelet.failCgroupV1).toBe(host.cgroupV1 ? false : undefined);
           const cluster = byKind(docs, 'ClusterConfiguration')!;
-          expect(cluster.apiVersion).toBe('kubeadm.k8s.io/v1beta4');
+          expect(cluster.apiVersion).toBe('kubeadm.k8s.io/v1beta3');
           expect(cluster.networking).toEqual({ podSubnet: shape.podSubnet, serviceSubnet: shape.serviceSubnet });
           expect(args(cluster.apiServer.extraArgs)['kubelet-preferred-address-types']).toBe('InternalIP,ExternalIP,Hostname');
         });
@@ -149,6 +151,14 @@ describe('host cgroup detection', () => {
     for (const sub of ['cpu', 'memory', 'unified']) mkdirSync(join(dir, sub));
     writeFileSync(join(dir, 'unified', 'cgroup.controllers'), '');
     expect(hostCgroupVersion(dir)).toBe(1);
+  });
+});
+
+describe('inotify instances for kind nodes', () => {
+  it('fits six nodes in the kernel default of 128, not seven, and many more in 512', () => {
+    expect(inotifyShortage(6, 128)).toBeUndefined();
+    expect(inotifyShortage(7, 128)).toBe('7 kind nodes need about 140 inotify instances, and fs.inotify.max_user_instances is 128');
+    expect(inotifyShortage(25, 512)).toBeUndefined();
   });
 });
 

@@ -58,8 +58,8 @@ export function needsCgroupV1Opt(options: Pick<KindConfigOptions, 'kubernetesVer
 }
 
 // Patches carry no apiVersion, so kind applies them to whichever kubeadm API version it
-// generates for the image (v1beta4 from 1.36, v1beta3 before) and converts the map-style
-// kubeletExtraArgs and extraArgs written here to v1beta4's name/value lists.
+// generates for the image (kind v0.30.0 writes v1beta3, which kubeadm 1.36 still reads; later
+// kind releases write v1beta4 from 1.36 and convert map-style extraArgs to its name/value lists).
 const patch = (document: object) => stringify(document);
 
 function kubeletPatch(options: KindConfigOptions): string[] {

@@ -12,7 +12,7 @@ import { waitForCluster } from '../wait.ts';
 import { createCluster, deleteCluster, ensureKind, findKind, getClusters, KIND_VERSION, probeKind } from './cli.ts';
 import { imageKubernetesVersion, renderKindConfig } from './config.ts';
 import { clusterContainers, docker, dockerOk, execIn, imagePresent, probeDocker, type Container } from './docker.ts';
-import { hostCgroupVersion } from './host.ts';
+import { hostCgroupVersion, inotifyShortage } from './host.ts';
 import { nodeImageTag } from './image/recipe.ts';
 import { CLUSTER_LABEL, joinNodeContainer, writeNodePatches } from './join.ts';
 import { containerNames, containerOf as containerIn } from './names.ts';
@@ -96,6 +96,7 @@ export class KindProvider implements Provider {
 
   private async create(shape: ClusterShape, kind: string, progress: Progress): Promise<void> {
     this.requireImage();
+    await requireInotify(shape.nodes.length);
     const p = paths(shape.name);
     if (existsSync(p.dir) && !readRecord(shape.name)) {
       throw new UserError(`${p.dir} exists but kubelab did not create it`, { fix: 'move it away or choose another --name' });
@@ -143,6 +144,7 @@ export class KindProvider implements Provider {
     }
     const missing = shape.nodes.filter((n) => !record.shape.nodes.some((r) => r.name === n.name));
     if (missing.length) {
+      await requireInotify(missing.length);
       const token = await this.freshToken(shape.name);
       // Joins run one after another: on a small machine parallel joins mostly wait for each other.
       for (const node of missing) {
@@ -205,6 +207,7 @@ export class KindProvider implements Provider {
       await docker(['rm', '-f', containerOf(record, nodeName)]);
     }
     const node: NodeShape = record.shape.nodes.find((n) => n.name === nodeName) ?? { name: nodeName, role: 'worker', maxPods: DEFAULT_MAX_PODS };
+    await requireInotify(1);
     validateShape({ ...record.shape, nodes: [...record.shape.nodes.filter((n) => n.name !== nodeName), node] });
     await this.join(name, { token: request.token, caCertHashes: request.caCertHashes, node }, request.onStep ?? (() => {}));
     return { node: nodeName, detail: `container ${containerOf(requireRecord(name), nodeName)}, joined with kubeadm join; its kubelet runs there` };
@@ -339,6 +342,15 @@ function withNode(nodes: NodeShape[], node: NodeShape): NodeShape[] {
 
 function describeNodes(shape: ClusterShape): string {
   return shape.nodes.map((n) => `${n.name}(${n.maxPods})`).join(', ');
+}
+
+/** Refuses, in one line, nodes the machine's inotify limit cannot hold (kind's known "too many open files"). */
+async function requireInotify(adding: number): Promise<void> {
+  const out = await dockerOk(['ps', '--filter', `label=${CLUSTER_LABEL}`, '--format', '{{.Names}}'], 'listing kind node containers');
+  const shortage = inotifyShortage(out.split('\n').filter(Boolean).length + adding);
+  if (shortage) {
+    throw new UserError(shortage, { fix: 'raise it: sudo sysctl fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288 (or stop other kind clusters)' });
+  }
 }
 
 function requireDocker(): void {

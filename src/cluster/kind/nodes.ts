@@ -1,6 +1,6 @@
 // Operations on the kubelets of a kind cluster's nodes, through `docker exec` into their containers.
 import type { V1Node } from '@kubernetes/client-node';
-import { UserError } from '../../errors.ts';
+import { pollUntil } from '../../poll.ts';
 import { clients, loadKubeConfig, statusOf } from '../../kube/client.ts';
 import { isReady } from '../nodes.ts';
 import type { ClusterAccess } from '../provider.ts';
@@ -26,19 +26,19 @@ export async function restartKubelet(target: NodeTarget): Promise<void> {
 export async function waitForNode(target: NodeTarget, done: (n: V1Node) => boolean, what: string, timeoutMs: number): Promise<V1Node> {
   const { access, node, container } = target;
   const { core } = clients(loadKubeConfig(access.kubeconfig, access.context));
-  const deadline = Date.now() + timeoutMs;
-  let last = 'not read yet';
-  while (Date.now() < deadline) {
-    try {
-      const found = await core.readNode({ name: node });
-      if (done(found)) return found;
-      last = `allocatable pods ${found.status?.allocatable?.pods ?? '?'}, ${isReady(found) ? 'Ready' : 'not Ready'}`;
-    } catch (error) {
-      last = statusOf(error) === 404 ? 'not registered' : (error as Error).message.split('\n')[0]!;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new UserError(`timed out waiting for ${what} (last seen: ${last})`, { fix: `see the kubelet's log: docker exec ${container} journalctl -u kubelet` });
+  return pollUntil<V1Node>(
+    async () => {
+      try {
+        const found = await core.readNode({ name: node });
+        if (done(found)) return { value: found };
+        return { state: `allocatable pods ${found.status?.allocatable?.pods ?? '?'}, ${isReady(found) ? 'Ready' : 'not Ready'}` };
+      } catch (error) {
+        if (statusOf(error) === 404) return { state: 'not registered' };
+        throw error;
+      }
+    },
+    { timeoutMs, describe: what, fix: `see the kubelet's log: docker exec ${container} journalctl -u kubelet` },
+  );
 }
 
 /**
