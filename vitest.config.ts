@@ -1,17 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests name kind where they mean it (test/cluster/kind.test.ts); everywhere else a new cluster
+// is a local one, whether or not this machine has Docker and the kind node image.
+const env = { KUBELAB_PROVIDER: 'local' };
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          env,
           include: ['test/unit/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'cluster',
+          env,
           include: ['test/cluster/**/*.test.ts'],
           // Each file starts real control planes; on 2 cores they run one file at a time.
           fileParallelism: false,
@@ -23,6 +29,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          env,
           include: ['test/e2e/**/*.test.ts'],
           // A real cluster, `kubelab serve` and headless Chromium: after the other projects, one file at a time.
           sequence: { groupOrder: 1 },

@@ -14,7 +14,7 @@ const home = mkdtempSync(join(tmpdir(), 'kubelab-bench-build-'));
 process.env.KUBELAB_HOME = home;
 
 try {
-  const up = run(['up', '--name', CLUSTER]);
+  const up = run(['up', '--name', CLUSTER, '--provider', 'local']);
   if (up.status !== 0) throw new Error(`kubelab up: ${up.stderr}`);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

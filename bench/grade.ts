@@ -23,7 +23,7 @@ const inProcess = new Map<string, number[]>();
 try {
   for (const lab of labs) {
     // One cluster per lab: the labs want different node sets and workloads.
-    const target = { name: `grade-${lab.id}` };
+    const target = { name: `grade-${lab.id}`, provider: 'local' };
     await startLab(lab, target, silentProgress);
     await solveLab(lab, undefined, target);
     const settled = await checkLab(lab, undefined, target, { timeoutMs: 120_000 });

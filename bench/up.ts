@@ -31,7 +31,7 @@ function kubelabUp(i: number): number {
   const cli = join(packageRoot, 'bin', 'kubelab.js');
   try {
     // `up` returns once every node is Ready and every kube-system pod Running.
-    return timed(() => run(process.execPath, [cli, 'up', '--name', `bench${i}`], env));
+    return timed(() => run(process.execPath, [cli, 'up', '--provider', 'local', '--name', `bench${i}`], env));
   } finally {
     run(process.execPath, [cli, 'delete', '--name', `bench${i}`], env);
     rmSync(home, { recursive: true, force: true });

@@ -22,7 +22,7 @@ function percentile(values: number[], p: number): number {
 }
 
 try {
-  for (const args of [['up', '--name', CLUSTER], ['start', 'api-versions', '--name', CLUSTER], ['reset', 'api-versions', '--name', CLUSTER]]) {
+  for (const args of [['up', '--name', CLUSTER, '--provider', 'local'], ['start', 'api-versions', '--name', CLUSTER], ['reset', 'api-versions', '--name', CLUSTER]]) {
     const result = run(args);
     if (result.status !== 0) throw new Error(`kubelab ${args.join(' ')}: ${result.stderr}`);
   }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ensureBinaries } from './binaries/index.ts';
 import { chooseProvider } from './cluster/providers.ts';
 import type { ClusterStatus } from './cluster/provider.ts';
@@ -11,8 +11,9 @@ import { build, serve } from './serve.ts';
 import { addLabCommands } from './commands/labs.ts';
 import { addNodeCommands } from './commands/node.ts';
 import { addImageCommands } from './commands/image.ts';
+import { defaultClusterName, defaultProvider, nameOption, providerOption } from './commands/options.ts';
 
-const DEFAULT_NAME = process.env.KUBELAB_CLUSTER ?? 'kubelab';
+const DEFAULT_NAME = defaultClusterName();
 const progress = consoleProgress();
 
 function intOption(value: string, name: string): number {
@@ -42,14 +43,6 @@ function shapeFromFlags(options: UpOptions, existing: ClusterShape | undefined):
   if (options.serviceCidr) shape.serviceSubnet = options.serviceCidr;
   if (options.advertiseAddress) shape.advertiseAddress = options.advertiseAddress;
   return validateShape(shape);
-}
-
-function nameOption() {
-  return new Option('--name <name>', 'cluster name').default(DEFAULT_NAME);
-}
-
-function providerOption() {
-  return new Option('--provider <provider>', 'auto, local, kind or existing').default('auto');
 }
 
 /** What the kind and existing providers take, on every command that takes --provider. */
@@ -179,7 +172,7 @@ export function program(): Command {
     .allowExcessArguments()
     .argument('[args...]')
     .action(async (args: string[]) => {
-      const { provider } = chooseProvider('auto', { name: DEFAULT_NAME });
+      const { provider } = chooseProvider(defaultProvider(), { name: DEFAULT_NAME });
       if (!provider.shapeOf(DEFAULT_NAME)) throw new UserError(`no cluster named "${DEFAULT_NAME}"`, { fix: `create it with: kubelab up --name ${DEFAULT_NAME}` });
       const binaries = await ensureBinaries(progress);
       const result = spawnSync(binaries.path('kubectl'), args, {

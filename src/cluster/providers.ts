@@ -71,8 +71,8 @@ function make(name: ProviderName, options: ProviderOptions): Provider {
 
 /**
  * The provider for a flag value. "auto" takes, in order: the existing provider when a
- * --context is given; the provider that created the named cluster; kind when this machine
- * can run it; the embedded local provider.
+ * --context is given; the provider that created the named cluster; $KUBELAB_PROVIDER (local
+ * or kind) for a new one; kind when this machine can run it; the embedded local provider.
  */
 export function chooseProvider(flag: string = 'auto', options: ProviderOptions = {}): ChosenProvider {
   if (flag !== 'auto' && !known.includes(flag as ProviderName)) {
@@ -89,6 +89,9 @@ export function chooseProvider(flag: string = 'auto', options: ProviderOptions =
     if (kind && !local) return { provider: make('kind', options), reason: `auto: kubelab created cluster "${options.name}" with kind` };
     if (local && !kind) return { provider: make('local', options), reason: `auto: kubelab created cluster "${options.name}" with the local provider` };
   }
+  const preferred = process.env.KUBELAB_PROVIDER;
+  if (preferred === 'local' || preferred === 'kind') return { provider: make(preferred, options), reason: `auto: KUBELAB_PROVIDER=${preferred}` };
+  if (preferred) throw new UserError(`KUBELAB_PROVIDER is "${preferred}"`, { fix: 'set it to local or kind, or unset it' });
   const choice = autoChoice(probeKindSupport(nodeImage(options.image)));
   return { provider: make(choice.name, options), reason: choice.reason };
 }

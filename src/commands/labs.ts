@@ -6,6 +6,7 @@ import { formats, render, totals, type Format } from '../engine/report.ts';
 import { getLab, labs } from '../engine/registry.ts';
 import { allPassed, type CheckResult } from '../engine/run.ts';
 import { checkLab, resetLab, solveLab, startLab, type TargetOptions } from '../engine/session.ts';
+import { nameOption, providerOption } from './options.ts';
 
 interface CommonOptions extends TargetOptions {
   format: string;
@@ -16,8 +17,8 @@ interface CommonOptions extends TargetOptions {
 
 function targetOptions(command: Command): Command {
   return command
-    .option('--name <name>', 'kubelab cluster name', process.env.KUBELAB_CLUSTER ?? 'kubelab')
-    .option('--provider <provider>', 'auto, local, kind or existing', 'auto')
+    .addOption(nameOption())
+    .addOption(providerOption())
     .option('--context <context>', 'a kubeconfig context kubelab did not create (read-only unless --yes)')
     .option('--yes', 'allow changes to a context kubelab did not create');
 }

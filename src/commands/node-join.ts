@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import type { Provider } from '../cluster/provider.ts';
 import type { ClusterOptions } from './node.ts';
+import { UserError } from '../errors.ts';
+import { parsePins } from '../join/ca-pin.ts';
+import { loopbackServer } from '../join/endpoint.ts';
+import { parseToken } from '../join/token.ts';
+import { nameOption, providerOption } from './options.ts';
 
 interface JoinFlags extends ClusterOptions {
   token: string;
@@ -25,9 +30,13 @@ export function addJoinCommand(group: Command, providerOf: (options: ClusterOpti
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--node-name <name>', 'name of the new node (default: the first free kub<N>)')
-    .option('--name <name>', 'kubelab cluster name', process.env.KUBELAB_CLUSTER ?? 'kubelab')
-    .option('--provider <provider>', 'auto, local, kind or existing', 'auto')
+    .addOption(nameOption())
+    .addOption(providerOption())
     .action(async (endpoint: string | undefined, flags: JoinFlags) => {
+      // Checked before anything is dialled or started, whichever provider runs the cluster.
+      parseToken(flags.token);
+      if (parsePins(flags.discoveryTokenCaCertHash).size === 0) throw new UserError('token discovery without a CA certificate hash would trust any server', { fix: 'give --discovery-token-ca-cert-hash sha256:<hash>' });
+      if (endpoint !== undefined) loopbackServer(endpoint);
       const result = await providerOf(flags).joinNode(flags.name, {
         token: flags.token,
         caCertHashes: flags.discoveryTokenCaCertHash,

@@ -6,6 +6,7 @@ import { UserError } from '../errors.ts';
 import { clients, loadKubeConfig, messageOf, statusOf } from '../kube/client.ts';
 import type { Progress } from '../progress.ts';
 import { addJoinCommand } from './node-join.ts';
+import { nameOption, providerOption } from './options.ts';
 
 export interface ClusterOptions {
   name: string;
@@ -14,8 +15,8 @@ export interface ClusterOptions {
 
 function clusterOptions(command: Command): Command {
   return command
-    .option('--name <name>', 'kubelab cluster name', process.env.KUBELAB_CLUSTER ?? 'kubelab')
-    .option('--provider <provider>', 'auto, local, kind or existing', 'auto');
+    .addOption(nameOption())
+    .addOption(providerOption());
 }
 
 function providerOf(options: ClusterOptions): Provider {

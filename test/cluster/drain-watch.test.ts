@@ -16,7 +16,7 @@ import { eventually, isolateState } from '../helpers/cluster.ts';
 
 isolateState();
 const NAME = 't-drain-watch';
-const target = { name: NAME };
+const target = { name: NAME, provider: 'local' };
 const provider = new LocalProvider({ timeoutMs: 180_000 });
 const started: number[] = [];
 

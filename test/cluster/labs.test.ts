@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) => {
-  const target = { name: `self-${lab.id}`.slice(0, 40) };
+  const target = { name: `self-${lab.id}`.slice(0, 40), provider: 'local' };
 
   it('fails before solve, passes after, fails again after reset', async () => {
     created.push(target.name);

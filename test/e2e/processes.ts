@@ -16,14 +16,20 @@ export function run(args: string[]): { status: number; stdout: string; stderr: s
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * The e2e tests run on the local provider: fast, and the same on every machine. (Where Docker
+ * and kubelab's node image are present, auto would pick kind; test/cluster/kind.test.ts covers that.)
+ */
+export const PROVIDER = ['--provider', 'local'];
+
 /** Creates the cluster, or resumes it, as `kubelab up` does. */
 export function ensureCluster(): void {
-  const result = run(['up', '--name', CLUSTER]);
+  const result = run(['up', '--name', CLUSTER, ...PROVIDER]);
   if (result.status !== 0) throw new Error(`kubelab up failed: ${result.stderr}`);
 }
 
 export function kubeconfig(): string {
-  return chooseProvider('auto', { name: CLUSTER }).provider.access(CLUSTER).kubeconfig;
+  return chooseProvider('local', { name: CLUSTER }).provider.access(CLUSTER).kubeconfig;
 }
 
 /** The pinned kubectl against the e2e cluster; resolves with its output, and how long it took. */
@@ -78,7 +84,7 @@ export interface ServeOptions {
 /** Runs `kubelab serve --no-open` as a user would and waits for the link it prints. */
 export async function startServe(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<Serve> {
   const port = await freePort();
-  const flags = options.flags ?? ['--name', CLUSTER];
+  const flags = options.flags ?? ['--name', CLUSTER, ...PROVIDER];
   const child: ChildProcess = spawn(options.node ?? process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), 'serve', ...flags, '--port', String(port), '--no-open'], {
     // Inherited from a run that was itself re-run, it would keep the launcher from re-running.
     env: { ...process.env, KUBELAB_REEXEC: undefined, ...env },

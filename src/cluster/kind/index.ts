@@ -360,7 +360,7 @@ function requireDocker(): void {
 
 function requireRecord(name: string): KindRecord {
   const record = readRecord(name);
-  if (!record) throw new UserError(`no kind cluster named "${name}" made by kubelab`, { fix: `create it with: kubelab up --provider kind --name ${name}` });
+  if (!record) throw new UserError(`no cluster named "${name}"`, { fix: `create it with: kubelab up --name ${name}` });
   return record;
 }
 
