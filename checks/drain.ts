@@ -166,6 +166,12 @@ export default defineLab({
   async setup(ctx) {
     await restoreStart(ctx);
   },
+  async teardown(ctx) {
+    // Deleting the record stops its watcher; a node left cordoned would take no other lab's pods.
+    await ctx.kubectl(['delete', 'configmap', RECORD.name, '-n', RECORD.namespace, '--ignore-not-found']);
+    await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=300s']);
+    if (await readNode(ctx, NODE)) await ctx.kubectl(['uncordon', NODE]);
+  },
   exercises: [
     {
       id: 'drain-node',

@@ -215,7 +215,8 @@ async function solveCertificates(ctx: LabContext): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'kubelab-pki-'));
   try {
     const serviceCidr = (await clusterConfiguration(ctx)).networking?.serviceSubnet ?? '10.10.0.0/16';
-    await $`${kubeadm} init phase certs all --cert-dir ${dir} --apiserver-advertise-address ${ADVERTISE_ADDRESS} --service-cidr ${serviceCidr} --kubernetes-version ${versions.kubernetes}`;
+    const advertised = (await advertisedAddresses(ctx))[0] ?? ADVERTISE_ADDRESS;
+    await $`${kubeadm} init phase certs all --cert-dir ${dir} --apiserver-advertise-address ${advertised} --service-cidr ${serviceCidr} --kubernetes-version ${versions.kubernetes}`;
     const certPem = await readFile(join(dir, 'apiserver.crt'), 'utf8');
     const mine = ipSans(new X509Certificate(certPem));
     const serving = ipSans(await servingCertificate(ctx.kc));
@@ -416,7 +417,7 @@ export default defineLab({
     {
       id: 'certificates',
       title: 'Generate a PKI and read the API server certificate’s SANs',
-      task: `Run kubeadm init phase certs all --cert-dir "$PWD/pki" --apiserver-advertise-address ${ADVERTISE_ADDRESS} --service-cidr 10.10.0.0/16 --kubernetes-version ${versions.kubernetes}. Record in ConfigMap ${ANSWERS.certificates} (namespace ${NAMESPACE}) the files apiserver.crt and ca.crt, under "ip-sans" the IP SANs of your apiserver.crt, and under "cluster-only-ip-sans" the IP SANs the cluster’s own serving certificate has that yours lacks.`,
+      task: `Run kubeadm init phase certs all --cert-dir "$PWD/pki" --apiserver-advertise-address <address> --service-cidr 10.10.0.0/16 --kubernetes-version ${versions.kubernetes}, with the address your API server advertises (kubectl get endpointslices -l kubernetes.io/service-name=kubernetes: ${ADVERTISE_ADDRESS} on the local provider, the control-plane container's address on kind). Record in ConfigMap ${ANSWERS.certificates} (namespace ${NAMESPACE}) the files apiserver.crt and ca.crt, under "ip-sans" the IP SANs of your apiserver.crt, and under "cluster-only-ip-sans" the IP SANs the cluster’s own serving certificate has that yours lacks.`,
       checks: [
         {
           id: 'own-pki',
@@ -429,7 +430,7 @@ export default defineLab({
           id: 'required-sans',
           title: 'Its IP SANs hold the first service IP and the advertise address',
           points: 2,
-          hint: `pass --service-cidr 10.10.0.0/16 and --apiserver-advertise-address ${ADVERTISE_ADDRESS}; kubeadm adds the first address of the service range`,
+          hint: 'pass --service-cidr 10.10.0.0/16 and the address in kubectl get endpointslices -l kubernetes.io/service-name=kubernetes as --apiserver-advertise-address; kubeadm adds the first address of the service range',
           run: checkRequiredSans,
         },
         {

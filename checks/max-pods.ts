@@ -23,8 +23,10 @@ export const NOTES_SCALE: Scale = { replicas: 800, defaultMaxPods: DEFAULT_MAX_P
 /**
  * The same arithmetic (max pods × workers − other pods = where scheduling stops) at a size a
  * 2-core machine runs with real containers: 800 real pods overload it and can wedge Docker.
+ * With kube-proxy and the CNI daemon on each of five workers: 5 × (12 − 2) = 50 of 70 run, and
+ * 5 × (24 − 2) = 110 slots hold all 70.
  */
-export const CONTAINER_SCALE: Scale = { replicas: 60, defaultMaxPods: 16, raisedMaxPods: 32 };
+export const CONTAINER_SCALE: Scale = { replicas: 70, defaultMaxPods: 12, raisedMaxPods: 24 };
 
 /**
  * Where kwok plays every worker's kubelet, pods are API objects only and the notes' numbers fit
@@ -267,10 +269,15 @@ async function latestKuardFailure(ctx: CheckContext): Promise<string | undefined
 export default defineLab({
   id: 'max-pods',
   title: 'The max-pods limit',
-  summary: '800 kuard replicas on five workers stall at the kubelet’s 110-pod limit; find out why, then raise max pods to 250 (on kind, with real containers: 60 replicas, 16 raised to 32).',
+  summary: '800 kuard replicas on five workers stall at the kubelet’s 110-pod limit; find out why, then raise max pods to 250 (on kind, with real containers: 70 replicas, 12 raised to 24).',
   shape: { nodes: NODES },
   async setup(ctx) {
     await restoreStall(ctx);
+  },
+  async teardown(ctx) {
+    // The replicas fill every worker: another lab would find no room.
+    await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=300s']);
+    await ctx.kubectl(['delete', 'configmap', STALL.name, ANSWERS.name, '-n', STALL.namespace, '--ignore-not-found']);
   },
   exercises: [
     {

@@ -81,6 +81,12 @@ export interface Lab {
   shape: LabShape;
   /** Brings a fresh cluster to the lab's starting state. Must be idempotent. */
   setup(ctx: LabContext): Promise<void>;
+  /**
+   * Removes what this lab left that would get in another lab's way (its workloads, its
+   * watchers), so that the labs can follow one another on one cluster. Runs before another lab
+   * starts; must be idempotent and quick when there is nothing to remove.
+   */
+  teardown?(ctx: LabContext): Promise<void>;
   exercises: Exercise[];
 }
 
@@ -96,6 +102,7 @@ export function defineLab(lab: Lab): Lab {
   need(ID.test(id), id, 'id', 'must be lower-case letters, digits and dashes');
   need(typeof lab.title === 'string' && lab.title.length > 0, id, 'title', 'is missing');
   need(typeof lab.setup === 'function', id, 'setup', 'must be a function');
+  need(lab.teardown === undefined || typeof lab.teardown === 'function', id, 'teardown', 'must be a function when given');
   need(Array.isArray(lab.exercises) && lab.exercises.length > 0, id, 'exercises', 'must list at least one exercise');
   const exerciseIds = new Set<string>();
   lab.exercises.forEach((exercise, i) => {

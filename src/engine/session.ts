@@ -8,7 +8,7 @@ import { UserError } from '../errors.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { adminContext, readOnlyContext, userContext } from './context.ts';
 import type { Lab } from './model.ts';
-import { getExercises } from './registry.ts';
+import { getExercises, labs } from './registry.ts';
 import { runChecks, type CheckResult, type RunOptions } from './run.ts';
 
 export interface TargetOptions {
@@ -56,8 +56,13 @@ export async function startLab(lab: Lab, options: TargetOptions, progress: Progr
     const shape = labShape(lab, name);
     access = provider.shapeOf(name) ? await provider.reshape(shape, progress) : await provider.up(shape, progress);
   }
+  const ctx = await adminContext(access);
+  for (const other of labs.filter((l) => l.id !== lab.id && l.teardown)) {
+    progress.update(`clearing what lab "${other.id}" left`);
+    await other.teardown!(ctx);
+  }
   progress.step(`setting up lab "${lab.id}"`);
-  await lab.setup(await adminContext(access));
+  await lab.setup(ctx);
   return access;
 }
 
