@@ -3,14 +3,22 @@ import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-no
 import { statusOf } from '../kube/client.ts';
 import type { CheckContext } from './model.ts';
 
-/** An object, or undefined when it does not exist. */
-export async function readObject<T extends KubernetesObject>(ctx: CheckContext, apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+/**
+ * What an API call returns, or undefined when its object is not there (404). Every other
+ * failure (403, 500, no connection) is thrown: a lab must not take it for "not there".
+ */
+export async function ignoreNotFound<T>(call: Promise<T>): Promise<T | undefined> {
   try {
-    return (await ctx.objects.read({ apiVersion, kind, metadata: { name, namespace } })) as T;
+    return await call;
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;
   }
+}
+
+/** An object, or undefined when it does not exist. */
+export async function readObject<T extends KubernetesObject>(ctx: CheckContext, apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+  return (await ignoreNotFound(ctx.objects.read({ apiVersion, kind, metadata: { name, namespace } }))) as T | undefined;
 }
 
 /** The manifest kubectl last applied, from the kubectl.kubernetes.io/last-applied-configuration annotation. */

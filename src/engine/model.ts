@@ -74,9 +74,15 @@ export interface LabShape {
 }
 
 export interface Lab {
+  /** The lab's folder name too: checks/<id>/index.ts. */
   id: string;
   title: string;
   summary: string;
+  /**
+   * Where the lab comes in the course: labs are listed, started by `grade` and self-tested by
+   * ascending order, then by id; a lab without one comes after those that have one.
+   */
+  order?: number;
   /** The cluster the lab needs; unspecified fields take the default shape. */
   shape: LabShape;
   /** Brings a fresh cluster to the lab's starting state. Must be idempotent. */
@@ -101,6 +107,7 @@ export function defineLab(lab: Lab): Lab {
   const id = typeof lab?.id === 'string' ? lab.id : '?';
   need(ID.test(id), id, 'id', 'must be lower-case letters, digits and dashes');
   need(typeof lab.title === 'string' && lab.title.length > 0, id, 'title', 'is missing');
+  need(lab.order === undefined || Number.isFinite(lab.order), id, 'order', 'must be a number when given');
   need(typeof lab.setup === 'function', id, 'setup', 'must be a function');
   need(lab.teardown === undefined || typeof lab.teardown === 'function', id, 'teardown', 'must be a function when given');
   need(Array.isArray(lab.exercises) && lab.exercises.length > 0, id, 'exercises', 'must list at least one exercise');
