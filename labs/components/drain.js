@@ -1,5 +1,5 @@
 // Helpers for the drain page: read the availability record the lab's watcher keeps in
-// ConfigMap kubelab/drain-availability (see src/labs-watch/record.ts), and shape it for Plot.
+// ConfigMap kubelab/drain-availability (see checks/drain/watcher/record.ts), and shape it for Plot.
 
 export const RECORD = {namespace: "kubelab", name: "drain-availability"};
 

@@ -1,6 +1,7 @@
-// Data loader: the facts the kubeadm init page quotes, taken from the lab's definition and the
-// pinned versions so that the page, the checks and the commands it shows never disagree.
-import { ADVERTISE_ADDRESS, ANSWERS, JOIN_NODE, NAMESPACE } from '../../checks/kubeadm-init.ts';
+// Data loader: the facts the kubeadm init page quotes, taken from the lab's constants, the
+// pinned versions and the default shape, so that the page, the checks and the commands it shows
+// never disagree.
+import { ANSWERS, JOIN_NODE, NAMESPACE } from '../../checks/kubeadm-init/constants.ts';
 import { versions } from '../../src/binaries/versions.ts';
 import { defaultShape } from '../../src/cluster/shape.ts';
 
@@ -9,7 +10,7 @@ process.stdout.write(
   JSON.stringify(
     {
       kubernetesVersion: versions.kubernetes,
-      advertiseAddress: ADVERTISE_ADDRESS,
+      advertiseAddress: shape.advertiseAddress,
       podSubnet: shape.podSubnet,
       serviceSubnet: shape.serviceSubnet,
       namespace: NAMESPACE,

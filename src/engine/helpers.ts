@@ -58,3 +58,8 @@ export function isDaemonSetPod(pod: V1Pod): boolean {
 export function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
+
+/** The distinct words of a learner's answer, split at spaces and commas, sorted: "b, a a" gives [a, b]. */
+export function wordsOf(text: string | undefined): string[] {
+  return [...new Set((text ?? '').split(/[\s,]+/).filter(Boolean))].sort();
+}

@@ -1,12 +1,15 @@
+// The course: the labs found in checks/, loaded once when kubelab starts.
+import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import apiVersions from '../../checks/api-versions.ts';
-import kubeadmInit from '../../checks/kubeadm-init.ts';
-import maxPods from '../../checks/max-pods.ts';
-import drain from '../../checks/drain.ts';
+import { packageRoot } from '../paths.ts';
+import { discoverLabs } from './discover.ts';
 import type { Exercise, Lab } from './model.ts';
 
-/** Every lab kubelab ships, in the order the site lists them. */
-export const labs: Lab[] = [kubeadmInit, apiVersions, maxPods, drain];
+/** Where kubelab's own labs live, one folder each. */
+export const COURSE_DIR = join(packageRoot, 'checks');
+
+/** Every lab kubelab ships, in course order. */
+export const labs: Lab[] = await discoverLabs([COURSE_DIR]);
 
 export function getLab(id: string): Lab {
   const lab = labs.find((l) => l.id === id);

@@ -3,7 +3,7 @@
 // without breaking a lab. A lab that needs something else from kubelab adds it here.
 export { defineLab, fail, pass } from './model.ts';
 export type { Check, CheckContext, Exercise, Lab, LabContext, LabShape, NodeOperations, Observation } from './model.ts';
-export { eventsWithReason, ignoreNotFound, isDaemonSetPod, isPodReady, lastApplied, podsPerNode, readObject } from './helpers.ts';
+export { eventsWithReason, ignoreNotFound, isDaemonSetPod, isPodReady, lastApplied, podsPerNode, readObject, wordsOf } from './helpers.ts';
 export { describeMismatch, matchObject } from './match.ts';
 export { pollUntil, type Attempt, type PollOptions } from '../poll.ts';
 export { UserError } from '../errors.ts';

@@ -4,12 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
-import drain, { NAMESPACE, NODE, RECORD } from '../../checks/drain.ts';
+import drain from '../../checks/drain/index.ts';
+import { NAMESPACE, NODE, RECORD } from '../../checks/drain/constants.ts';
 import { ensureBinaries } from '../../src/binaries/index.ts';
 import { LocalProvider } from '../../src/cluster/local/index.ts';
 import { loadKubeConfig } from '../../src/kube/client.ts';
-import { readRecord } from '../../src/labs-watch/launch.ts';
-import type { AvailabilityRecord } from '../../src/labs-watch/record.ts';
+import { readRecord } from '../../checks/drain/watcher/launch.ts';
+import type { AvailabilityRecord } from '../../checks/drain/watcher/record.ts';
 import { checkLab, resetLab, startLab } from '../../src/engine/session.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { eventually, isolateState } from '../helpers/cluster.ts';

@@ -1,7 +1,7 @@
 // The arithmetic the drain lab's checks apply to the watcher's record.
 import { describe, expect, it } from 'vitest';
-import { fromConfigMap, STALE_MS, toConfigMapData, watcherAlive, type AvailabilityRecord } from '../../src/labs-watch/record.ts';
-import { append, cordonedAt, deletions, dips, drainedAt, lowest, MAX_SAMPLES, unsafeDeletions, type Sample } from '../../src/labs-watch/timeline.ts';
+import { fromConfigMap, STALE_MS, toConfigMapData, watcherAlive, type AvailabilityRecord } from '../../checks/drain/watcher/record.ts';
+import { append, cordonedAt, deletions, dips, drainedAt, lowest, MAX_SAMPLES, unsafeDeletions, type Sample } from '../../checks/drain/watcher/timeline.ts';
 
 const s = (t: number, available: number, node: Sample['node'] = 'schedulable', nodePods = 2, desired = 6): Sample => ({ t, available, desired, node, nodePods });
 

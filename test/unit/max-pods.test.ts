@@ -1,7 +1,7 @@
 // The max-pods lab's arithmetic, on objects shaped as the API returns them.
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { capacityOf, isStalled, mainReason, roomForKuard, sameReason, schedulingReasons } from '../../checks/max-pods.ts';
+import { capacityOf, isStalled, mainReason, roomForKuard, sameReason, schedulingReasons } from '../../checks/max-pods/arithmetic.ts';
 
 const node = (name: string, pods: number, controlPlane = false): V1Node => ({
   metadata: { name, labels: controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {} },

@@ -3,7 +3,7 @@
 // ConfigMap. It exits when a newer watcher takes the record over, when the record is
 // deleted, or when the API server stays unreachable (the cluster went down or was deleted).
 import { AppsV1Api, CoreV1Api, KubeConfig, ListWatch, Watch, type KubernetesObject, type ListPromise, type V1ConfigMap, type V1Deployment, type V1Node, type V1Pod } from '@kubernetes/client-node';
-import { statusOf } from '../kube/client.ts';
+import { statusOf } from '../../../src/engine/sdk.ts';
 import { HEARTBEAT_MS, toConfigMapData, type AvailabilityRecord, type RecordRef, type WatchTarget } from './record.ts';
 import { append, type Sample } from './timeline.ts';
 

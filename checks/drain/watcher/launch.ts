@@ -6,9 +6,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { UserError } from '../errors.ts';
-import { statusOf } from '../kube/client.ts';
-import { stateDir } from '../paths.ts';
+import { ignoreNotFound, pollUntil, stateDir, UserError } from '../../../src/engine/sdk.ts';
 import { fromConfigMap, type AvailabilityRecord, type RecordRef, type WatchTarget } from './record.ts';
 import type { WatcherConfig } from './watcher.ts';
 
@@ -23,12 +21,7 @@ function logFile(kc: KubeConfig, record: RecordRef): string {
 }
 
 export async function readRecord(kc: KubeConfig, ref: RecordRef): Promise<AvailabilityRecord | undefined> {
-  try {
-    return fromConfigMap(await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap(ref));
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  return fromConfigMap(await ignoreNotFound(kc.makeApiClient(CoreV1Api).readNamespacedConfigMap(ref)));
 }
 
 /**
@@ -43,17 +36,24 @@ export async function startWatcher(kc: KubeConfig, target: WatchTarget, record: 
   const child = spawn(process.execPath, [watcherScript], { detached: true, stdio: ['pipe', out, out] });
   closeSync(out);
   child.stdin!.end(JSON.stringify(config));
-  try {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
+  const what = `the availability watcher for ${target.namespace}/${target.deployment}`;
+  // A watcher that dies at once is reported at once, not when the wait times out.
+  let onExit: (code: number | null) => void = () => {};
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code) => reject(new UserError(`${what} exited (code ${code}) before it took its record over`, { fix: `see ${log}` }));
+  });
+  child.once('exit', onExit);
+  const tookOver = pollUntil<AvailabilityRecord>(
+    async () => {
       const current = await readRecord(kc, record);
-      if (current?.owner === owner) return current;
-      if (child.exitCode !== null || Date.now() > deadline) {
-        throw new UserError(`the availability watcher for ${target.namespace}/${target.deployment} did not start`, { fix: `see ${log}` });
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return current?.owner === owner ? { value: current } : { state: current ? `record owned by watcher ${current.owner.slice(0, 8)}` : 'no record yet' };
+    },
+    { timeoutMs: 20_000, intervalMs: 100, describe: `${what} to take its record ${record.namespace}/${record.name} over`, fix: `see ${log}` },
+  );
+  try {
+    return await Promise.race([tookOver, exited]);
   } finally {
+    child.off('exit', onExit);
     child.unref();
   }
 }

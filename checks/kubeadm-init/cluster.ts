@@ -1,0 +1,72 @@
+// What the checks read off the running cluster: kubeadm's ClusterConfiguration, the CA that
+// cluster-info publishes, the address the API server advertises, the certificate it serves,
+// and what an anonymous client gets.
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { connect } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import { CoreV1Api, DiscoveryV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { kubeConfigFor, readObject, statusOf, UserError, type CheckContext } from '../../src/engine/sdk.ts';
+
+/** The CA the kubeconfig in hand trusts for its API server. */
+async function trustedCa(kc: KubeConfig): Promise<string | undefined> {
+  const cluster = kc.getCurrentCluster();
+  if (cluster?.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
+  return cluster?.caFile ? readFile(cluster.caFile, 'utf8') : undefined;
+}
+
+interface ClusterConfiguration {
+  networking?: { podSubnet?: string; serviceSubnet?: string };
+}
+
+export async function clusterConfiguration(ctx: CheckContext): Promise<ClusterConfiguration> {
+  const cm = await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', 'kubeadm-config', 'kube-system');
+  if (!cm?.data?.ClusterConfiguration) throw new UserError('kube-system/kubeadm-config has no ClusterConfiguration: was kubeadm init phase upload-config run?');
+  return parse(cm.data.ClusterConfiguration) as ClusterConfiguration;
+}
+
+/** The CA that cluster-info publishes, which joining nodes pin. */
+export async function clusterInfoCa(ctx: CheckContext): Promise<string> {
+  const cm = await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', 'cluster-info', 'kube-public');
+  const config = parse(cm?.data?.kubeconfig ?? '') as { clusters?: { cluster?: Record<string, string> }[] } | null;
+  const data = config?.clusters?.[0]?.cluster?.['certificate-authority-data'];
+  if (!data) throw new UserError('kube-public/cluster-info has no CA: was kubeadm init phase bootstrap-token run?');
+  return Buffer.from(data, 'base64').toString('utf8');
+}
+
+/** The address kube-apiserver advertises: it publishes it as the endpoint of Service default/kubernetes. */
+export async function advertisedAddresses(ctx: CheckContext): Promise<string[]> {
+  const slices = await ctx.kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' });
+  return [...new Set(slices.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)))];
+}
+
+/** The certificate the API server presents right now, read off a TLS handshake. */
+export async function servingCertificate(kc: KubeConfig): Promise<X509Certificate> {
+  const url = new URL(kc.getCurrentCluster()!.server);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const ca = await trustedCa(kc);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: Number(url.port || 443), ca, servername: isIP(host) ? undefined : host }, () => {
+      const cert = socket.getPeerX509Certificate();
+      socket.end();
+      if (cert) resolve(cert);
+      else reject(new Error('the API server presented no certificate'));
+    });
+    socket.setTimeout(5000, () => socket.destroy(new Error('TLS handshake timed out')));
+    socket.on('error', reject);
+  });
+}
+
+/** The HTTP status an unauthenticated GET of a ConfigMap gets: no token, no client certificate. */
+export async function anonymousStatus(kc: KubeConfig, namespace: string, name: string): Promise<number> {
+  const core = kubeConfigFor(kc.getCurrentCluster()!.server, await trustedCa(kc)).makeApiClient(CoreV1Api);
+  try {
+    await core.readNamespacedConfigMap({ name, namespace });
+    return 200;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === undefined) throw error;
+    return status;
+  }
+}
