@@ -1,9 +1,10 @@
+import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { defineLab, fail, pass, type Lab } from '../../src/engine/model.ts';
 import { describeMismatch, matchObject } from '../../src/engine/match.ts';
 import { classroom, human, json, junit } from '../../src/engine/report.ts';
 import type { CheckResult } from '../../src/engine/run.ts';
-import { lastApplied } from '../../src/engine/helpers.ts';
+import { ignoreNotFound, lastApplied } from '../../src/engine/helpers.ts';
 
 // A ClusterRoleBinding as the API server returns it (recorded).
 const binding = {
@@ -113,5 +114,19 @@ describe('reports', () => {
   it('fail() and pass() say what was expected and found', () => {
     expect(fail('a', 'b')).toEqual({ pass: false, expected: 'a', found: 'b', evidence: undefined });
     expect(pass('b').pass).toBe(true);
+  });
+});
+
+describe('only a 404 counts as "not there"', () => {
+  const apiError = (code: number) => new ApiException(code, `HTTP ${code}`, {}, {});
+
+  it('turns a 404 into undefined and passes values through', async () => {
+    await expect(ignoreNotFound(Promise.reject(apiError(404)))).resolves.toBeUndefined();
+    await expect(ignoreNotFound(Promise.resolve('object'))).resolves.toBe('object');
+  });
+
+  it('throws a refusal, a server error or a failed connection', async () => {
+    for (const code of [403, 409, 500]) await expect(ignoreNotFound(Promise.reject(apiError(code)))).rejects.toThrow(`HTTP ${code}`);
+    await expect(ignoreNotFound(Promise.reject(new Error('connect ECONNREFUSED')))).rejects.toThrow('ECONNREFUSED');
   });
 });
