@@ -1,6 +1,6 @@
 // The kubeadm-init lab reads certificates from their ASN.1 structure and compares addresses in
 // one canonical form, so what a learner copies from openssl matches what the certificate holds.
-import { X509Certificate as NodeCertificate, webcrypto } from 'node:crypto';
+import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { SubjectAlternativeNameExtension, X509CertificateGenerator } from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
 import { answeredIps } from '../../checks/kubeadm-init/answers.ts';
@@ -8,7 +8,7 @@ import { canonicalIp, ipSans, nameLine, subjectField } from '../../checks/kubead
 
 async function certificate(name: string, ips: string[]): Promise<NodeCertificate> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = await webcrypto.subtle.generateKey(algorithm, false, ['sign', 'verify']);
+  const keys = await crypto.subtle.generateKey(algorithm, false, ['sign', 'verify']);
   const cert = await X509CertificateGenerator.createSelfSigned({
     name,
     keys,
