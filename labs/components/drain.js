@@ -1,8 +1,6 @@
 // Helpers for the drain page: read the availability record the lab's watcher keeps in
 // ConfigMap kubelab/drain-availability (see checks/drain/watcher/record.ts), and shape it for Plot.
 
-export const RECORD = {namespace: "kubelab", name: "drain-availability"};
-
 /** The record in a ConfigMap, or null when there is none yet. */
 export function parseRecord(configMap) {
   const d = configMap?.data;
