@@ -51,13 +51,20 @@ async function checkRequiredSans(ctx: CheckContext): Promise<Observation> {
     : fail(`IP SANs including ${expected.join(' and ')}`, `IP SANs ${sans.join(' ') || 'none'}: ${missing.join(', ')} missing`, [{ sans }]);
 }
 
-async function checkRecordedSans(ctx: CheckContext): Promise<Observation> {
+/** Your recorded certificates and the addresses you listed under `key`, or what is missing. */
+async function recordedSans(ctx: CheckContext, key: string, expected: string): Promise<{ pki: RecordedPki; answered: string[] } | Observation> {
   const data = await answers(ctx, ANSWERS.certificates);
   const pki = recordedPki(data);
-  if (typeof pki === 'string') return fail('your apiserver.crt and the IP SANs you read from it', pki);
-  if (data?.['ip-sans'] === undefined) return fail('key "ip-sans"', 'no key "ip-sans"');
-  const actual = ipSans(pki.cert);
-  const answered = answeredIps(data['ip-sans']);
+  if (typeof pki === 'string') return fail(expected, pki);
+  if (data?.[key] === undefined) return fail(`key "${key}"`, `no key "${key}"`);
+  return { pki, answered: answeredIps(data[key]) };
+}
+
+async function checkRecordedSans(ctx: CheckContext): Promise<Observation> {
+  const recorded = await recordedSans(ctx, 'ip-sans', 'your apiserver.crt and the IP SANs you read from it');
+  if ('pass' in recorded) return recorded;
+  const actual = ipSans(recorded.pki.cert);
+  const { answered } = recorded;
   return sameList(answered, actual) ? pass(`ip-sans lists exactly ${actual.join(' ')}`) : fail(`ip-sans: ${actual.join(' ')}`, `ip-sans: ${answered.join(' ') || '(empty)'}`);
 }
 
@@ -68,13 +75,11 @@ async function clusterOnlySans(ctx: CheckContext, mine: string[]): Promise<{ ser
 }
 
 async function checkClusterOnlySans(ctx: CheckContext): Promise<Observation> {
-  const data = await answers(ctx, ANSWERS.certificates);
-  const pki = recordedPki(data);
-  if (typeof pki === 'string') return fail('your apiserver.crt, to compare with the cluster’s', pki);
-  if (data?.['cluster-only-ip-sans'] === undefined) return fail('key "cluster-only-ip-sans"', 'no key "cluster-only-ip-sans"');
-  const mine = ipSans(pki.cert);
+  const recorded = await recordedSans(ctx, 'cluster-only-ip-sans', 'your apiserver.crt, to compare with the cluster’s');
+  if ('pass' in recorded) return recorded;
+  const mine = ipSans(recorded.pki.cert);
   const { serving, extra: expected } = await clusterOnlySans(ctx, mine);
-  const answered = answeredIps(data['cluster-only-ip-sans']);
+  const { answered } = recorded;
   return sameList(answered, expected)
     ? pass(`the serving certificate adds ${expected.join(' ') || 'nothing'} to yours`)
     : fail(`cluster-only-ip-sans: ${expected.join(' ') || '(empty)'}`, `cluster-only-ip-sans: ${answered.join(' ') || '(empty)'}`, [{ serving, yours: mine }]);
