@@ -10,7 +10,8 @@ import { chooseProvider } from '../src/cluster/providers.ts';
 import { readOnlyContext } from '../src/engine/context.ts';
 import { labs } from '../src/engine/registry.ts';
 import { runCheck } from '../src/engine/run.ts';
-import { checkLab, resolveTarget, solveLab, startLab } from '../src/engine/session.ts';
+import { checkLab, solveLab, startLab } from '../src/engine/session.ts';
+import { resolveTarget } from '../src/target.ts';
 import { packageRoot } from '../src/paths.ts';
 import { silentProgress } from '../src/progress.ts';
 
@@ -63,5 +64,5 @@ try {
   console.log(`  four labs      kubelab grade (CLI) ${(cliSum / 1000).toFixed(2)} s   checks in process ${(inSum / 1000).toFixed(3)} s   (target ≤ 2 s)`);
   console.log(`one passing check, first poll: median ${median(firstPoll)} ms over ${firstPoll.length} (target ≤ 300 ms)`);
 } finally {
-  for (const lab of labs) await chooseProvider('auto', { name: `grade-${lab.id}` }).provider.delete(`grade-${lab.id}`, silentProgress).catch(() => {});
+  for (const lab of labs) await chooseProvider('auto', { name: `grade-${lab.id}` }).provider.remove(`grade-${lab.id}`, silentProgress).catch(() => {});
 }

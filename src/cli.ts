@@ -5,15 +5,18 @@ import { ensureBinaries } from './binaries/index.ts';
 import { chooseProvider } from './cluster/providers.ts';
 import type { ClusterStatus } from './cluster/provider.ts';
 import { defaultShape, parseNodes, validateShape, DEFAULT_MAX_PODS, type ClusterShape } from './cluster/shape.ts';
-import { errorLine, UserError } from './errors.ts';
+import { debugging, errorLine, stackTrace, UserError } from './errors.ts';
 import { consoleProgress } from './progress.ts';
 import { build, serve } from './serve.ts';
 import { addLabCommands } from './commands/labs.ts';
 import { addNodeCommands } from './commands/node.ts';
 import { addImageCommands } from './commands/image.ts';
-import { defaultClusterName, defaultProvider, nameOption, providerOption } from './commands/options.ts';
+import { nameOption, providerOption } from './commands/options.ts';
+import { up } from './cluster/lifecycle.ts';
+import { removeCheckerIdentity } from './engine/identity.ts';
+import { loadKubeConfig } from './kube/client.ts';
+import { resolveTarget, type ClusterTarget } from './target.ts';
 
-const DEFAULT_NAME = defaultClusterName();
 const progress = consoleProgress();
 
 function intOption(value: string, name: string): number {
@@ -21,9 +24,8 @@ function intOption(value: string, name: string): number {
   return Number(value);
 }
 
-interface UpOptions {
+interface UpOptions extends ClusterTarget {
   name: string;
-  provider: string;
   nodes?: string;
   maxPods?: string;
   podCidr?: string;
@@ -72,15 +74,8 @@ function printStatus(status: ClusterStatus): void {
   }
 }
 
-interface SiteFlags {
-  name: string;
-  provider: string;
-  context?: string;
-  yes?: boolean;
-  image?: string;
-}
-
-function siteTarget(options: SiteFlags): SiteFlags {
+/** The target's fields alone, without the other options of the command. */
+function targetOf(options: ClusterTarget): ClusterTarget {
   return { name: options.name, provider: options.provider, context: options.context, yes: options.yes, image: options.image };
 }
 
@@ -89,7 +84,11 @@ export function program(): Command {
     .description('Kubernetes learning labs on a real local cluster')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`kubelab: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see kubelab --help)\n`) });
+    .configureOutput({ outputError: (message, write) => write(`kubelab: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see kubelab --help)\n`) })
+    .option('--debug', 'print what lies behind a failure: the objects and events behind failed checks, the stack of an unexpected error')
+    .hook('preAction', (command) => {
+      if (command.opts().debug) process.env.KUBELAB_DEBUG = '1';
+    });
 
   cli
     .command('up')
@@ -102,10 +101,10 @@ export function program(): Command {
     .option('--service-cidr <cidr>', 'service CIDR (default 10.10.0.0/16)')
     .option('--advertise-address <ip>', 'API server advertise address (default 10.10.10.101)')
     .action(async (options: UpOptions) => {
-      const { provider } = chooseProvider(options.provider, options);
-      const shape = shapeFromFlags(options, provider.shapeOf(options.name));
+      const { provider, access, createdByKubelab } = resolveTarget(options, 'create');
       const started = Date.now();
-      const access = await provider.up(shape, progress);
+      if (createdByKubelab) await up(provider, shapeFromFlags(options, provider.shapeOf(access.name)), progress);
+      else await provider.start(access.name, progress);
       progress.done(`cluster "${access.name}" is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — context ${access.context}`);
       console.log(`export KUBECONFIG=${access.kubeconfig}`);
     });
@@ -116,9 +115,9 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; provider: string; json?: boolean }) => {
-      const { provider, reason } = chooseProvider(options.provider, options);
-      const status = { ...(await provider.status(options.name)), reason };
+    .action(async (options: ClusterTarget & { json?: boolean }) => {
+      const { provider, reason, access } = resolveTarget(options, 'read');
+      const status = { ...(await provider.status(access.name)), reason };
       if (options.json) console.log(JSON.stringify(status, null, 2));
       else printStatus(status);
       if (!status.running) process.exitCode = 3;
@@ -129,25 +128,34 @@ export function program(): Command {
     .description('stop the cluster and keep its state')
     .addOption(nameOption())
     .addOption(providerOption())
-    .action(async (options: { name: string; provider: string }) => {
-      await chooseProvider(options.provider, options).provider.down(options.name, progress);
+    .action(async (options: ClusterTarget) => {
+      const { provider, access } = resolveTarget(options, 'read');
+      await provider.stop(access.name, progress);
     });
 
   cli
     .command('delete')
-    .description('stop the cluster and remove its state')
+    .description('stop the cluster and remove its state (only ever a cluster kubelab created)')
     .addOption(nameOption())
     .addOption(providerOption())
-    .action(async (options: { name: string; provider: string }) => {
-      await chooseProvider(options.provider, options).provider.delete(options.name, progress);
+    .action(async (options: ClusterTarget) => {
+      // 'create': a cluster that does not exist is not an error here; the provider says so.
+      const { provider, access, createdByKubelab } = resolveTarget(options, 'create');
+      await provider.remove(access.name, progress);
+      if (!createdByKubelab) {
+        await removeCheckerIdentity(loadKubeConfig(access.kubeconfig, access.context));
+        progress.done(`removed kubelab's checker identity from context "${access.context}"`);
+      }
     });
 
   cli
     .command('list')
     .description('the clusters kubelab created')
     .addOption(providerOption())
-    .action(async (options: { provider: string; context?: string; image?: string }) => {
-      for (const name of await chooseProvider(options.provider, options).provider.list()) console.log(name);
+    .action(async (options: { provider: string }) => {
+      const providers = options.provider === 'auto' ? ['local', 'kind'] : [options.provider];
+      const names = await Promise.all(providers.map((p) => chooseProvider(p, { name: '' }).provider.list()));
+      for (const name of [...new Set(names.flat())].sort()) console.log(name);
     });
 
   cli
@@ -155,11 +163,10 @@ export function program(): Command {
     .description('print shell exports so your kubectl uses the lab cluster: eval "$(kubelab env)"')
     .addOption(nameOption())
     .addOption(providerOption())
-    .action(async (options: { name: string; provider: string }) => {
-      const { provider } = chooseProvider(options.provider, options);
-      if (!provider.shapeOf(options.name)) throw new UserError(`no cluster named "${options.name}"`, { fix: `create it with: kubelab up --name ${options.name}` });
+    .action(async (options: ClusterTarget) => {
+      const { access } = resolveTarget(options, 'read');
       const binaries = await ensureBinaries(progress);
-      console.log(`export KUBECONFIG=${provider.access(options.name).kubeconfig}`);
+      console.log(`export KUBECONFIG=${access.kubeconfig}`);
       console.log(`# the pinned kubectl and kubeadm, matching the cluster's version`);
       console.log(`export PATH=${binaries.dir}:$PATH`);
     });
@@ -172,13 +179,9 @@ export function program(): Command {
     .allowExcessArguments()
     .argument('[args...]')
     .action(async (args: string[]) => {
-      const { provider } = chooseProvider(defaultProvider(), { name: DEFAULT_NAME });
-      if (!provider.shapeOf(DEFAULT_NAME)) throw new UserError(`no cluster named "${DEFAULT_NAME}"`, { fix: `create it with: kubelab up --name ${DEFAULT_NAME}` });
+      const { access } = resolveTarget({}, 'read');
       const binaries = await ensureBinaries(progress);
-      const result = spawnSync(binaries.path('kubectl'), args, {
-        stdio: 'inherit',
-        env: { ...process.env, KUBECONFIG: provider.access(DEFAULT_NAME).kubeconfig },
-      });
+      const result = spawnSync(binaries.path('kubectl'), args, { stdio: 'inherit', env: { ...process.env, KUBECONFIG: access.kubeconfig } });
       process.exitCode = result.status ?? 1;
     });
 
@@ -197,11 +200,11 @@ export function program(): Command {
     .option('--port <port>', 'port of the lab site', '3000')
     .option('--bridge-port <port>', 'port of the bridge for live cells (default: a free one)')
     .option('--no-open', 'print the link instead of opening a browser')
-    .action(async (options: SiteFlags & { port: string; bridgePort?: string; open: boolean }) => {
+    .action(async (options: ClusterTarget & { port: string; bridgePort?: string; open: boolean }) => {
       const port = intOption(options.port, '--port');
       const bridgePort = options.bridgePort === undefined ? 0 : intOption(options.bridgePort, '--bridge-port');
       if (port < 1 || port > 65535 || bridgePort > 65535) throw new UserError('ports must be from 1 to 65535');
-      await serve({ ...siteTarget(options), port, bridgePort, open: options.open }, progress);
+      await serve({ target: targetOf(options), port, bridgePort, open: options.open }, progress);
     });
 
   cli
@@ -210,8 +213,8 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--output <dir>', 'where to write the site', 'dist')
-    .action(async (options: SiteFlags & { output: string }) => {
-      await build({ ...siteTarget(options), output: resolve(options.output) }, progress);
+    .action(async (options: ClusterTarget & { output: string }) => {
+      await build({ target: targetOf(options), output: resolve(options.output) }, progress);
     });
 
   for (const command of cli.commands.filter((c) => c.options.some((o) => o.long === '--provider'))) addProviderFlags(command);
@@ -229,10 +232,16 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (process.env.KUBELAB_DEBUG) console.error(error);
+    if (debugging()) console.error(stackTrace(error));
     console.error(errorLine(error));
     process.exitCode = error instanceof UserError ? error.exitCode : 1;
   }
 }
+
+// `kubelab labs | head` closes stdout early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 await main(process.argv.slice(2));

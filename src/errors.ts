@@ -17,5 +17,19 @@ export function errorLine(error: unknown): string {
     return error.fix ? `kubelab: ${error.message} — ${error.fix}` : `kubelab: ${error.message}`;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return `kubelab: unexpected error: ${message.split('\n')[0]} (run with KUBELAB_DEBUG=1 for details)`;
+  return `kubelab: unexpected error: ${message.split('\n')[0]} (run with --debug for the stack)`;
+}
+
+/** Whether the user asked for details: --debug on any command, or KUBELAB_DEBUG=1. */
+export function debugging(): boolean {
+  return process.env.KUBELAB_DEBUG === '1';
+}
+
+/** The error's stack and those of its causes, innermost last, for --debug. */
+export function stackTrace(error: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    lines.push(`${depth ? 'caused by: ' : ''}${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+  return lines.join('\n');
 }

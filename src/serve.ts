@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startBridge, type Bridge } from './bridge/server.ts';
-import { chooseProvider } from './cluster/providers.ts';
+import { up } from './cluster/lifecycle.ts';
+import { resolveTarget, targetName, type ClusterTarget } from './target.ts';
 import { defaultShape } from './cluster/shape.ts';
 import { UserError } from './errors.ts';
 import { packageRoot } from './paths.ts';
@@ -16,39 +17,31 @@ const CONFIG = join(packageRoot, 'observablehq.config.ts');
 const SITE_ROOT = join(packageRoot, 'labs');
 const FRAMEWORK_CACHE = join(SITE_ROOT, '.observablehq', 'cache');
 
-/** What chooses and reaches the cluster: --name, --provider and the provider flags. */
-export interface SiteTarget {
-  name: string;
-  provider: string;
-  context?: string;
-  yes?: boolean;
-  image?: string;
-}
-
-export interface ServeOptions extends SiteTarget {
+export interface ServeOptions {
+  target: ClusterTarget;
   port: number;
   /** 0 picks a free port. */
   bridgePort: number;
   open: boolean;
 }
 
-export interface BuildOptions extends SiteTarget {
+export interface BuildOptions {
+  target: ClusterTarget;
   output: string;
 }
 
 /**
- * The environment Framework and its data loaders run in: Node 24 and tsx first on PATH,
+ * The environment Framework and its data loaders run in: Node 24 and tsx (a dependency of ours:
+ * Framework runs .ts data loaders with the tsx it finds on PATH) first on PATH,
  * no telemetry (it would send events to an outside host), and the cluster to snapshot.
  */
-function siteEnv(target: SiteTarget): NodeJS.ProcessEnv {
+function siteEnv(target: ClusterTarget): NodeJS.ProcessEnv {
   const bin = join(packageRoot, 'node_modules', '.bin');
   return {
     ...process.env,
     PATH: `${bin}:${process.env.PATH ?? ''}`,
     OBSERVABLE_TELEMETRY_DISABLE: 'true',
-    KUBELAB_CLUSTER: target.name,
-    KUBELAB_PROVIDER: target.provider,
-    ...(target.context ? { KUBELAB_CONTEXT: target.context } : {}),
+    KUBELAB_TARGET: JSON.stringify({ ...target, name: targetName(target) }),
   };
 }
 
@@ -91,7 +84,7 @@ function dropSnapshots(): void {
   rmSync(join(FRAMEWORK_CACHE, 'data'), { recursive: true, force: true });
 }
 
-function observable(args: string[], target: SiteTarget, stdio: 'inherit' | 'pipe', env: NodeJS.ProcessEnv = {}): ChildProcess {
+function observable(args: string[], target: ClusterTarget, stdio: 'inherit' | 'pipe', env: NodeJS.ProcessEnv = {}): ChildProcess {
   const bin = join(packageRoot, 'node_modules', '.bin', 'observable');
   if (!existsSync(bin)) throw new UserError('Observable Framework is not installed', { fix: 'run npm install in the kubelab directory' });
   return spawn(bin, args, { cwd: packageRoot, env: { ...siteEnv(target), ...env }, stdio: ['ignore', stdio, stdio] });
@@ -181,14 +174,15 @@ const stopSignals = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hun
 export async function serve(options: ServeOptions, progress: Progress): Promise<void> {
   if (!(await portFree(options.port))) throw new UserError(`port ${options.port} is in use`, { fix: 'choose another with --port' });
   if (options.bridgePort && !(await portFree(options.bridgePort))) throw new UserError(`port ${options.bridgePort} is in use`, { fix: 'choose another with --bridge-port' });
-  const { provider } = chooseProvider(options.provider, options);
-  await provider.up(provider.shapeOf(options.name) ?? defaultShape(options.name), progress);
+  const { provider, access, createdByKubelab } = resolveTarget(options.target, 'create');
+  if (createdByKubelab) await up(provider, provider.shapeOf(access.name) ?? defaultShape(access.name), progress);
+  const name = access.name;
 
   seedNpmVersionCache();
   dropSnapshots();
   const siteOrigin = `http://127.0.0.1:${options.port}`;
-  const bridge = await startBridge({ cluster: { name: options.name, provider: options.provider, context: options.context, yes: options.yes, image: options.image }, siteOrigin, port: options.bridgePort, log: (line) => console.error(line) });
-  const child = observable(['preview', '--config', CONFIG, '--port', String(options.port), '--no-open'], options, 'pipe');
+  const bridge = await startBridge({ cluster: { ...options.target, name }, siteOrigin, port: options.bridgePort, log: (line) => console.error(line) });
+  const child = observable(['preview', '--config', CONFIG, '--port', String(options.port), '--no-open'], { ...options.target, name }, 'pipe');
   forwardErrors(child);
   let signal: string | undefined;
   let onSignal: (name: NodeJS.Signals) => void = () => {};
@@ -215,7 +209,7 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
   }
 
   const link = `${siteOrigin}/#kubelab=${bridge.port}.${bridge.token}`;
-  progress.done(`lab site on ${siteOrigin}, bridge on ${bridge.url}, cluster "${options.name}"`);
+  progress.done(`lab site on ${siteOrigin}, bridge on ${bridge.url}, cluster "${name}"`);
   console.log(`Open the labs: ${link}`);
   console.log('(the link carries this session’s access key for live cells; Ctrl-C stops the site and the bridge, the cluster keeps running)');
   if (options.open) openBrowser(link);
@@ -223,7 +217,7 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
   const why = await Promise.race([interrupted, exited]);
   await stop(child, bridge);
   for (const name of Object.keys(stopSignals)) process.off(name, onSignal);
-  console.log(`${why}: stopped the lab site and the bridge; cluster "${options.name}" is still running (kubelab down --name ${options.name} stops it)`);
+  console.log(`${why}: stopped the lab site and the bridge; cluster "${name}" is still running (kubelab down --name ${name} stops it)`);
   if (!signal) process.exitCode = 1;
 }
 
@@ -233,13 +227,14 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
  */
 export async function build(options: BuildOptions, progress: Progress): Promise<void> {
   prepareOutput(options.output);
-  const { provider } = chooseProvider(options.provider, options);
-  const status = provider.shapeOf(options.name) ? await provider.status(options.name) : undefined;
-  if (status?.running) progress.step(`snapshotting cluster "${options.name}" into the site`);
-  else progress.step(`no running cluster "${options.name}": the pages will say no snapshot was taken (kubelab up first to include one)`);
+  const { provider, access } = resolveTarget(options.target, 'create');
+  const name = access.name;
+  const status = provider.shapeOf(name) || options.target.context ? await provider.status(name) : undefined;
+  if (status?.running) progress.step(`snapshotting cluster "${name}" into the site`);
+  else progress.step(`no running cluster "${name}": the pages will say no snapshot was taken (kubelab up first to include one)`);
   seedNpmVersionCache();
   dropSnapshots();
-  const child = observable(['build', '--config', CONFIG], options, 'inherit', { KUBELAB_SITE_OUTPUT: options.output });
+  const child = observable(['build', '--config', CONFIG], { ...options.target, name }, 'inherit', { KUBELAB_SITE_OUTPUT: options.output });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new UserError(`observable build failed (exit code ${code})`, { fix: 'see the messages above' });
   progress.done(`built the lab site into ${options.output}`);

@@ -1,10 +1,10 @@
 // Data loader: a snapshot of the lab cluster, so that a built site shows real outputs without
 // a cluster. labs/components/kube.js answers cells from it when no bridge is reachable, and
 // says on the page that it shows a snapshot. `kubelab build` names the cluster in
-// KUBELAB_CLUSTER (or KUBELAB_CONTEXT); with no running cluster the snapshot says so instead.
+// KUBELAB_TARGET; with no running cluster the snapshot says so instead.
 import { ApisApi, CoreApi, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
 import { clean } from '../../src/bridge/cluster.ts';
-import { chooseProvider } from '../../src/cluster/providers.ts';
+import { resolveTarget, targetName, type ClusterTarget } from '../../src/target.ts';
 import { loadKubeConfig } from '../../src/kube/client.ts';
 
 /** What the lab pages show: nodes and workloads, kubeadm's ConfigMaps, RBAC, served API group/versions. Never Secrets. */
@@ -23,17 +23,21 @@ const KINDS: [string, string][] = [
   ['apiregistration.k8s.io/v1', 'APIService'],
 ];
 
-const name = process.env.KUBELAB_CLUSTER ?? 'kubelab';
+/** The cluster `kubelab build` or `serve` names (src/target.ts), or the default one. */
+const target: ClusterTarget = JSON.parse(process.env.KUBELAB_TARGET ?? '{}');
+const name = targetName(target);
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms).unref())]);
 }
 
 async function take(): Promise<unknown> {
-  const context = process.env.KUBELAB_CONTEXT;
-  const { provider } = chooseProvider(process.env.KUBELAB_PROVIDER ?? 'auto', { name, context });
-  if (!context && !provider.shapeOf(name)) return { available: false, cluster: name, reason: `there was no cluster named "${name}"` };
-  const access = provider.access(name);
+  let access;
+  try {
+    access = resolveTarget(target, 'read').access;
+  } catch {
+    return { available: false, cluster: name, reason: `there was no cluster named "${name}"` };
+  }
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   let version;
   try {

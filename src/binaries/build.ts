@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { $ } from '../shell.ts';
+import { $ } from '../exec.ts';
 import { UserError } from '../errors.ts';
 import { packageRoot } from '../paths.ts';
 import type { Progress } from '../progress.ts';

@@ -4,7 +4,7 @@ import { chmod, copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { $ } from '../shell.ts';
+import { $ } from '../exec.ts';
 import { UserError } from '../errors.ts';
 import type { Progress } from '../progress.ts';
 import { components, KWOK_STAGES, versions, type Component } from './versions.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { $ } from '../shell.ts';
+import { $ } from '../exec.ts';
 import { UserError } from '../errors.ts';
 import { cacheDir } from '../paths.ts';
 import { silentProgress, type Progress } from '../progress.ts';

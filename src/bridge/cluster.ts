@@ -1,7 +1,7 @@
 // The bridge's only way to the cluster. Every call goes through forward(), which counts it:
 // the security tests read that count to prove refused requests reached nothing.
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, Watch, type KubeConfig, type KubernetesObject, type V1APIResource } from '@kubernetes/client-node';
-import { chooseProvider } from '../cluster/providers.ts';
+import { resolveTarget, type ClusterTarget as Target } from '../target.ts';
 import { UserError } from '../errors.ts';
 import { messageOf, statusOf, loadKubeConfig } from '../kube/client.ts';
 import { getExercises, getLab } from '../engine/registry.ts';
@@ -11,15 +11,9 @@ import { HttpError } from './http.ts';
 import { limits, withinTime } from './limits.ts';
 import type { ObjectRef, Selection } from './params.ts';
 
-export interface ClusterTarget {
-  /** The kubelab cluster the labs run on. */
+/** The cluster the labs run on (see src/target.ts), named: the bridge answers for that one. */
+export interface ClusterTarget extends Target {
   name: string;
-  provider?: string;
-  /** A kubeconfig context kubelab did not create (the existing provider), changed only with `yes`. */
-  context?: string;
-  yes?: boolean;
-  /** The kind node image, for the kind provider. */
-  image?: string;
   /** Another kubeconfig for the same cluster (tests route it through a counting proxy). */
   kubeconfig?: string;
 }
@@ -52,7 +46,7 @@ export class Cluster {
 
   constructor(target: ClusterTarget) {
     this.target = target;
-    const access = chooseProvider(target.provider, target).provider.access(target.name);
+    const { access } = resolveTarget(target, 'create');
     this.kc = loadKubeConfig(target.kubeconfig ?? access.kubeconfig, target.kubeconfig ? undefined : access.context);
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.apps = this.kc.makeApiClient(AppsV1Api);

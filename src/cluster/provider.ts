@@ -1,5 +1,5 @@
 import type { Progress } from '../progress.ts';
-import type { ClusterShape } from './shape.ts';
+import type { ClusterShape, NodeShape } from './shape.ts';
 
 export type ProviderName = 'local' | 'kind' | 'existing';
 
@@ -58,42 +58,62 @@ export interface JoinResult {
 }
 
 /**
- * What every provider does. The rest of kubelab talks to a cluster only through this
- * interface and the kubeconfig it returns, never asking which provider it is.
+ * What a provider's nodes can do beyond running pods. A lab names the ones it needs, and a
+ * cluster whose provider lacks one refuses the lab before it starts.
+ * - join: a new node joins with a bootstrap token and the CA hash (kubeadm join)
+ * - rebuild: a node whose Node object was deleted comes back, as a rebuilt machine would
+ * - kubelet-config: each node's kubelet reads a configuration file, and restarts
+ * - containers: pods run real containers (logs, exec, a pod network)
+ */
+export type NodeCapability = 'join' | 'rebuild' | 'kubelet-config' | 'containers';
+
+/** A node's kubelet configuration file, where the provider keeps it. */
+export interface KubeletConfigFile {
+  /** Where an administrator edits it: a path on this machine, or in a node container. */
+  where: string;
+  read(): Promise<string>;
+  write(text: string): Promise<void>;
+}
+
+/** What happens on a node's machine rather than through the API. */
+export interface NodePort {
+  /** A new worker joins the way this provider's nodes join, and becomes Ready. */
+  add(name: string, node: NodeShape, progress: Progress): Promise<void>;
+  /** Removes a worker for good: its Node object and whatever runs it. */
+  remove(name: string, node: string): Promise<void>;
+  /** A new worker joins with the user's bootstrap token and CA hash, as kubeadm join does. */
+  join(name: string, request: JoinRequest): Promise<JoinResult>;
+  /** A deleted Node's machine is rebuilt and joins again, keeping its name and settings. */
+  rebuild(name: string, node: string): Promise<void>;
+  kubeletConfig(name: string, node: string): KubeletConfigFile;
+  /**
+   * Restarts the node's kubelet, which reads its configuration file as it starts, and resolves
+   * once the Node reports what the file says.
+   */
+  restartKubelet(name: string, node: string): Promise<void>;
+}
+
+/**
+ * Where clusters run: the infrastructure under a cluster, and nothing else. Bringing a cluster
+ * up, reshaping it and waiting for it are the same for every provider (lifecycle.ts); the rest
+ * of kubelab reaches a cluster through its kubeconfig and never asks which provider made it.
  */
 export interface Provider {
   readonly name: ProviderName;
-  /** Creates the cluster, or resumes it when it exists, and waits until it is ready. */
-  up(shape: ClusterShape, progress: Progress): Promise<ClusterAccess>;
-  /** Stops the cluster and keeps its state. */
-  down(name: string, progress: Progress): Promise<void>;
-  /** Removes the cluster and its state. */
-  delete(name: string, progress: Progress): Promise<void>;
-  /**
-   * Brings an existing cluster to a shape that differs only in its nodes: joins missing
-   * nodes, removes extra ones, and sets each node's max pods. Starts it when stopped.
-   */
-  reshape(shape: ClusterShape, progress: Progress): Promise<ClusterAccess>;
-  /** Sets a node's max pods, as the kubelet's --max-pods would, and waits until the node reports it. */
-  setMaxPods(name: string, node: string, maxPods: number): Promise<void>;
-  /**
-   * Brings back a node whose Node object was deleted (kubectl delete node), as a rebuilt
-   * machine with the same name and settings registers itself again, and waits until it is Ready.
-   */
-  rebuildNode(name: string, node: string): Promise<void>;
-  /** A new worker joins with a bootstrap token and the CA hash, as kubeadm join does, and becomes Ready. */
-  joinNode(name: string, request: JoinRequest): Promise<JoinResult>;
-  /** Removes a worker for good: its Node object and whatever runs it. */
-  removeNode(name: string, node: string): Promise<void>;
-  status(name: string): Promise<ClusterStatus>;
-  /** The shape of a cluster this provider created, or undefined when there is none. */
+  readonly capabilities: readonly NodeCapability[];
+  /** The recorded shape of a cluster this provider made, or undefined. */
   shapeOf(name: string): ClusterShape | undefined;
-  /** Names of the clusters this provider created. */
+  /** Names of the clusters this provider made. */
   list(): Promise<string[]>;
   access(name: string): ClusterAccess;
-  /**
-   * Runs kubeadm with these arguments on the control-plane node and returns its stdout.
-   * Only providers whose nodes are real machines or containers have it (kind).
-   */
-  execKubeadm?(name: string, args: string[]): Promise<string>;
+  status(name: string): Promise<ClusterStatus>;
+  /** Makes a new cluster's infrastructure and starts it; resolves once its API server answers. */
+  provision(shape: ClusterShape, progress: Progress): Promise<void>;
+  /** Starts a stopped cluster (nothing when it runs); resolves once its API server answers. */
+  start(name: string, progress: Progress): Promise<void>;
+  /** Stops the cluster; every object is kept. */
+  stop(name: string, progress: Progress): Promise<void>;
+  /** Removes the cluster and its state, only ever one this provider made. */
+  remove(name: string, progress: Progress): Promise<void>;
+  readonly nodes: NodePort;
 }

@@ -91,7 +91,7 @@ export function chooseProvider(flag: string = 'auto', options: ProviderOptions =
   }
   const preferred = process.env.KUBELAB_PROVIDER;
   if (preferred === 'local' || preferred === 'kind') return { provider: make(preferred, options), reason: `auto: KUBELAB_PROVIDER=${preferred}` };
-  if (preferred) throw new UserError(`KUBELAB_PROVIDER is "${preferred}"`, { fix: 'set it to local or kind, or unset it' });
+  if (preferred && preferred !== 'auto') throw new UserError(`KUBELAB_PROVIDER is "${preferred}"`, { fix: 'set it to local or kind, or unset it' });
   const choice = autoChoice(probeKindSupport(nodeImage(options.image)));
   return { provider: make(choice.name, options), reason: choice.reason };
 }

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { UserError } from '../errors.ts';
 
 export type NodeRole = 'control-plane' | 'worker';
@@ -58,6 +59,14 @@ export function parseNodes(spec: string, maxPods = DEFAULT_MAX_PODS): NodeShape[
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** The pods a kubelet may admit: a whole number from 1 to 10000. */
+export function checkMaxPods(maxPods: number, where = ''): number {
+  if (!Number.isInteger(maxPods) || maxPods < 1 || maxPods > 10000) {
+    throw new UserError(`invalid max pods ${maxPods}${where}`, { fix: 'use a whole number from 1 to 10000' });
+  }
+  return maxPods;
+}
+
 /** Throws a UserError naming the first bad field. */
 export function validateShape(shape: ClusterShape): ClusterShape {
   if (!CLUSTER_NAME.test(shape.name) || shape.name.length > 40) {
@@ -71,16 +80,14 @@ export function validateShape(shape: ClusterShape): ClusterShape {
     }
     if (seen.has(node.name)) throw new UserError(`node "${node.name}" is named twice`);
     seen.add(node.name);
-    if (!Number.isInteger(node.maxPods) || node.maxPods < 1 || node.maxPods > 10000) {
-      throw new UserError(`invalid max pods ${node.maxPods} for node "${node.name}"`, { fix: 'use a whole number from 1 to 10000' });
-    }
+    checkMaxPods(node.maxPods, ` for node "${node.name}"`);
   }
   if (shape.nodes.filter((n) => n.role === 'control-plane').length !== 1) {
     throw new UserError('the cluster needs exactly one control-plane node');
   }
   const pods = parseCidr(shape.podSubnet, 'pod CIDR');
   const services = parseCidr(shape.serviceSubnet, 'service CIDR');
-  if (pods.family === services.family && overlaps(pods, services)) {
+  if (overlaps(pods, services)) {
     throw new UserError(`pod CIDR ${shape.podSubnet} overlaps service CIDR ${shape.serviceSubnet}`, { fix: 'choose ranges that do not overlap' });
   }
   if (services.family === 4 && services.prefix < 12) {
@@ -94,54 +101,52 @@ export function validateShape(shape: ClusterShape): ClusterShape {
 
 export interface Cidr {
   family: 4 | 6;
-  /** The address as a big integer. */
-  base: bigint;
+  network: ipaddr.IPv4 | ipaddr.IPv6;
   prefix: number;
 }
 
+/** A CIDR as kubeadm takes it: a network address (no host bits) and a prefix. */
 export function parseCidr(text: string, what = 'CIDR'): Cidr {
-  const [address = '', prefixText, extra] = text.split('/');
-  const family = isIP(address);
-  const bits = family === 6 ? 128 : 32;
-  const prefix = Number(prefixText);
-  if (family === 0 || extra !== undefined || prefixText === undefined || !/^\d+$/.test(prefixText) || prefix > bits) {
-    throw new UserError(`invalid ${what} "${text}"`, { fix: 'write it as address/prefix, e.g. 10.244.0.0/16' });
+  const fix = 'write it as address/prefix, e.g. 10.244.0.0/16';
+  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  try {
+    parsed = ipaddr.parseCIDR(text);
+  } catch {
+    throw new UserError(`invalid ${what} "${text}"`, { fix });
   }
-  const base = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
-  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
-  if ((base & hostMask) !== 0n) {
-    throw new UserError(`invalid ${what} "${text}": host bits are set`, { fix: `did you mean ${formatAddress(base & ~hostMask, family as 4 | 6)}/${prefix}?` });
+  const [address, prefix] = parsed;
+  // An IPv4-mapped IPv6 range (::ffff:10.0.0.0/104) is still an IPv6 range to Kubernetes.
+  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
+  if (network.toString() !== address.toString()) {
+    throw new UserError(`invalid ${what} "${text}": host bits are set`, { fix: `did you mean ${network.toString()}/${prefix}?` });
   }
-  return { family: family as 4 | 6, base, prefix };
+  return { family: address.kind() === 'ipv4' ? 4 : 6, network, prefix };
 }
 
 function overlaps(a: Cidr, b: Cidr): boolean {
-  const bits = a.family === 4 ? 32 : 128;
-  const shorter = Math.min(a.prefix, b.prefix);
-  const shift = BigInt(bits - shorter);
-  return a.base >> shift === b.base >> shift;
+  return a.family === b.family && (a.network.match(b.network, b.prefix) || b.network.match(a.network, a.prefix));
 }
 
 /** The n-th address of a CIDR (n = 1 is the first service IP, e.g. 10.10.0.1). */
 export function nthAddress(text: string, n: number): string {
-  const cidr = parseCidr(text);
-  return formatAddress(cidr.base + BigInt(n), cidr.family);
+  const bytes = parseCidr(text).network.toByteArray();
+  let carry = n;
+  for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
+    const sum = bytes[i]! + carry;
+    bytes[i] = sum % 256;
+    carry = Math.floor(sum / 256);
+  }
+  return ipaddr.fromByteArray(bytes).toString();
 }
 
-function ipv4ToBigInt(address: string): bigint {
-  return address.split('.').reduce((acc, octet) => (acc << 8n) + BigInt(Number(octet)), 0n);
+/** The nodes with this one in place of the node of its name, or added at the end. */
+export function withNode(nodes: NodeShape[], node: NodeShape): NodeShape[] {
+  return nodes.some((n) => n.name === node.name) ? nodes.map((n) => (n.name === node.name ? node : n)) : [...nodes, node];
 }
 
-function ipv6ToBigInt(address: string): bigint {
-  const [head = '', tail = ''] = address.split('::');
-  const headParts = head ? head.split(':') : [];
-  const tailParts = address.includes('::') && tail ? tail.split(':') : [];
-  const missing = 8 - headParts.length - tailParts.length;
-  const parts = [...headParts, ...Array<string>(address.includes('::') ? missing : 0).fill('0'), ...tailParts];
-  return parts.reduce((acc, part) => (acc << 16n) + BigInt(parseInt(part, 16)), 0n);
-}
-
-function formatAddress(value: bigint, family: 4 | 6): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
-  return Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
+/** The node of this name, or one line saying which nodes there are. */
+export function nodeOf(shape: ClusterShape, node: string): NodeShape {
+  const found = shape.nodes.find((n) => n.name === node);
+  if (!found) throw new UserError(`cluster "${shape.name}" has no node "${node}"`, { fix: `its nodes are ${shape.nodes.map((n) => n.name).join(', ')}` });
+  return found;
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { UserError } from '../errors.ts';
+import { debugging, UserError } from '../errors.ts';
 import type { Progress } from '../progress.ts';
 import { formats, render, totals, type Format } from '../engine/report.ts';
 import { getLab, labs } from '../engine/registry.ts';
@@ -11,7 +11,6 @@ import { nameOption, providerOption } from './options.ts';
 interface CommonOptions extends TargetOptions {
   format: string;
   output?: string;
-  debug?: boolean;
   timeout?: string;
 }
 
@@ -27,12 +26,11 @@ function reportOptions(command: Command): Command {
   return command
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('human'))
     .option('--output <file>', 'write the report to a file instead of stdout')
-    .option('--debug', 'print the objects and events behind each failure')
     .option('--timeout <seconds>', 'keep polling each check up to this long');
 }
 
 async function report(results: CheckResult[], options: CommonOptions): Promise<void> {
-  const text = render(options.format as Format, results, options.debug);
+  const text = render(options.format as Format, results, debugging());
   if (options.output) {
     await writeFile(options.output, text);
     const t = totals(results);

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import type { Provider } from '../cluster/provider.ts';
-import type { ClusterOptions } from './node.ts';
+import type { ClusterTarget, ResolvedTarget } from '../target.ts';
 import { UserError } from '../errors.ts';
 import { parsePins } from '../join/ca-pin.ts';
 import { loopbackServer } from '../join/endpoint.ts';
 import { parseToken } from '../join/token.ts';
 import { nameOption, providerOption } from './options.ts';
 
-interface JoinFlags extends ClusterOptions {
+interface JoinFlags extends ClusterTarget {
   token: string;
   discoveryTokenCaCertHash: string[];
   nodeName?: string;
@@ -18,7 +17,7 @@ interface JoinFlags extends ClusterOptions {
  * kubeadm join itself in a new node container; on the local provider, kubeadm join's
  * discovery and TLS bootstrap performed for real, after which kwok plays the node's kubelet.
  */
-export function addJoinCommand(group: Command, providerOf: (options: ClusterOptions) => Provider): void {
+export function addJoinCommand(group: Command, targetOf: (options: ClusterTarget) => ResolvedTarget): void {
   group
     .command('join')
     .description('join a worker as kubeadm join does: token discovery, CA pinning, TLS bootstrap')
@@ -37,12 +36,13 @@ export function addJoinCommand(group: Command, providerOf: (options: ClusterOpti
       parseToken(flags.token);
       if (parsePins(flags.discoveryTokenCaCertHash).size === 0) throw new UserError('token discovery without a CA certificate hash would trust any server', { fix: 'give --discovery-token-ca-cert-hash sha256:<hash>' });
       if (endpoint !== undefined) loopbackServer(endpoint);
-      const result = await providerOf(flags).joinNode(flags.name, {
+      const { provider, access } = targetOf(flags);
+      const result = await provider.nodes.join(access.name, {
         token: flags.token,
         caCertHashes: flags.discoveryTokenCaCertHash,
         nodeName: flags.nodeName,
         endpoint,
-        onStep: (line) => console.log(line),
+        onStep: (line: string) => console.log(line),
       });
       console.log(`\nThis node has joined the cluster as ${result.node}: ${result.detail}.`);
       console.log(`Run 'kubectl get nodes' to see it, and 'kubectl get csr' to see its certificate request.`);

@@ -1,28 +1,15 @@
 import type { Command } from 'commander';
-import { chooseProvider } from '../cluster/providers.ts';
-import type { Provider } from '../cluster/provider.ts';
+import { setMaxPods } from '../cluster/lifecycle.ts';
 import { requireReachable } from '../engine/context.ts';
 import { UserError } from '../errors.ts';
 import { clients, loadKubeConfig, messageOf, statusOf } from '../kube/client.ts';
 import type { Progress } from '../progress.ts';
+import { resolveTarget, type ClusterTarget, type ResolvedTarget } from '../target.ts';
 import { addJoinCommand } from './node-join.ts';
 import { nameOption, providerOption } from './options.ts';
 
-export interface ClusterOptions {
-  name: string;
-  provider: string;
-}
-
 function clusterOptions(command: Command): Command {
-  return command
-    .addOption(nameOption())
-    .addOption(providerOption());
-}
-
-function providerOf(options: ClusterOptions): Provider {
-  const { provider } = chooseProvider(options.provider, { name: options.name });
-  if (!provider.shapeOf(options.name)) throw new UserError(`no cluster named "${options.name}"`, { fix: `create it with: kubelab up --name ${options.name}` });
-  return provider;
+  return command.addOption(nameOption()).addOption(providerOption());
 }
 
 function maxPodsArgument(text: string): number {
@@ -32,30 +19,53 @@ function maxPodsArgument(text: string): number {
 }
 
 /** Fails with one line when the node is not registered (or the cluster does not answer). */
-async function requireNode(provider: Provider, cluster: string, node: string): Promise<void> {
-  const access = provider.access(cluster);
+async function requireNode({ access }: ResolvedTarget, node: string): Promise<void> {
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   await requireReachable(kc, access);
   try {
     await clients(kc).core.readNode({ name: node });
   } catch (error) {
-    if (statusOf(error) === 404) throw new UserError(`cluster "${cluster}" has no node "${node}"`, { fix: 'kubectl get nodes lists them' });
-    throw new UserError(`cannot read node ${node}: ${messageOf(error)}`);
+    if (statusOf(error) === 404) throw new UserError(`cluster "${access.name}" has no node "${node}"`, { fix: 'kubectl get nodes lists them' });
+    throw new UserError(`cannot read node ${node}: ${messageOf(error)}`, { cause: error });
   }
 }
 
 /** `kubelab node …`: what happens on a node's machine rather than through the API. */
 export function addNodeCommands(cli: Command, progress: Progress): void {
-  const group = cli.command('node').description('work with the nodes of a cluster: rebuild, set max pods, join');
+  const group = cli.command('node').description('work with the nodes of a cluster: their kubelets, rebuild, join');
+
+  clusterOptions(
+    group
+      .command('kubelet-config')
+      .argument('<node>', 'the node whose kubelet configuration to show')
+      .description('where the node’s kubelet configuration file is, and what it says'),
+  ).action(async (node: string, options: ClusterTarget) => {
+    const target = resolveTarget(options, 'read');
+    const file = target.provider.nodes.kubeletConfig(target.access.name, node);
+    console.error(`# ${file.where}`);
+    process.stdout.write(await file.read());
+  });
+
+  clusterOptions(
+    group
+      .command('restart-kubelet')
+      .argument('<node>', 'the node whose kubelet to restart')
+      .description('restart a node’s kubelet: it reads its configuration file again, and the Node reports what it says'),
+  ).action(async (node: string, options: ClusterTarget) => {
+    const target = resolveTarget(options, 'write');
+    await requireNode(target, node);
+    await target.provider.nodes.restartKubelet(target.access.name, node);
+    progress.done(`the kubelet of ${node} restarted with its configuration file`);
+  });
 
   clusterOptions(
     group
       .command('rebuild')
       .argument('<node>', 'the node to bring back')
-      .description('register a deleted node again, as its machine would after a rebuild (kubectl delete node first)'),
-  ).action(async (node: string, options: ClusterOptions) => {
-    const provider = providerOf(options);
-    await provider.rebuildNode(options.name, node);
+      .description('a deleted node comes back, as its machine would after a rebuild (kubectl delete node first)'),
+  ).action(async (node: string, options: ClusterTarget) => {
+    const target = resolveTarget(options, 'write');
+    await target.provider.nodes.rebuild(target.access.name, node);
     progress.done(`${node} registered again and is Ready`);
   });
 
@@ -63,15 +73,15 @@ export function addNodeCommands(cli: Command, progress: Progress): void {
     group
       .command('set-max-pods')
       .argument('<node>', 'the node whose kubelet to change')
-      .argument('<n>', 'pods the kubelet admits (--max-pods)')
-      .description('restart a node’s kubelet with --max-pods=N; the node then reports N allocatable pods'),
-  ).action(async (node: string, text: string, options: ClusterOptions) => {
+      .argument('<n>', 'pods the kubelet admits (maxPods)')
+      .description('a shortcut: set maxPods in the node’s kubelet configuration file and restart its kubelet'),
+  ).action(async (node: string, text: string, options: ClusterTarget) => {
     const maxPods = maxPodsArgument(text);
-    const provider = providerOf(options);
-    await requireNode(provider, options.name, node);
-    await provider.setMaxPods(options.name, node, maxPods);
+    const target = resolveTarget(options, 'write');
+    await requireNode(target, node);
+    await setMaxPods(target.provider, target.access.name, node, maxPods);
     progress.done(`${node} now admits ${maxPods} pods`);
   });
 
-  addJoinCommand(group, (options) => providerOf(options));
+  addJoinCommand(group, (options) => resolveTarget(options, 'write'));
 }

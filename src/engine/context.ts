@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
 import { AppsV1Api, CoreApi, CoreV1Api, KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
 import { ensureBinaries } from '../binaries/index.ts';
-import { chooseProvider } from '../cluster/providers.ts';
+import { setMaxPods } from '../cluster/lifecycle.ts';
+import { exec } from '../exec.ts';
+import type { ResolvedTarget } from '../target.ts';
 import type { ClusterAccess } from '../cluster/provider.ts';
 import { UserError } from '../errors.ts';
 import { loadKubeConfig } from '../kube/client.ts';
@@ -38,38 +39,31 @@ export async function readOnlyContext(access: ClusterAccess): Promise<CheckConte
 }
 
 /**
- * The node operations of the provider that created this cluster. A context kubelab did not
- * create (same name, other kubeconfig or context) gets none, so no lab can reach into it.
+ * The node operations of the provider that runs this cluster. A context kubelab did not create
+ * gets none, so no lab can reach into its machines.
  */
-export function nodeOperations(access: ClusterAccess, providerFlag?: string): NodeOperations | undefined {
-  const { provider } = chooseProvider(providerFlag, { name: access.name });
-  if (!provider.shapeOf(access.name)) return undefined;
-  const own = provider.access(access.name);
-  if (own.kubeconfig !== access.kubeconfig || own.context !== access.context) return undefined;
+export function nodeOperations(target: ResolvedTarget): NodeOperations | undefined {
+  if (!target.createdByKubelab) return undefined;
+  const { provider, access } = target;
   return {
-    setMaxPods: (node, maxPods) => provider.setMaxPods(access.name, node, maxPods),
-    rebuild: (node) => provider.rebuildNode(access.name, node),
+    setMaxPods: (node, maxPods) => setMaxPods(provider, access.name, node, maxPods),
+    rebuild: (node) => provider.nodes.rebuild(access.name, node),
     join: async (node, token, caCertHashes) => {
-      await provider.joinNode(access.name, { nodeName: node, token, caCertHashes });
+      await provider.nodes.join(access.name, { nodeName: node, token, caCertHashes });
     },
-    remove: (node) => provider.removeNode(access.name, node),
+    remove: (node) => provider.nodes.remove(access.name, node),
+    kubeletConfig: (node) => provider.nodes.kubeletConfig(access.name, node),
+    restartKubelet: (node) => provider.nodes.restartKubelet(access.name, node),
   };
 }
 
-export async function adminContext(access: ClusterAccess, providerFlag?: string): Promise<LabContext> {
+export async function adminContext(target: ResolvedTarget): Promise<LabContext> {
+  const { access } = target;
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   await requireReachable(kc, access);
   const kubectlPath = (await ensureBinaries()).path('kubectl');
   const kubectl = (args: string[], input?: string) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(kubectlPath, ['--kubeconfig', access.kubeconfig, '--context', access.context, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new UserError(`kubectl ${args.join(' ')} failed: ${stderr.trim().split('\n').pop()}`))));
-      child.stdin.end(input ?? '');
-    });
+    exec(`kubectl ${args.join(' ')}`, kubectlPath, ['--kubeconfig', access.kubeconfig, '--context', access.context, ...args], { input: input ?? '' });
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),
@@ -80,6 +74,6 @@ export async function adminContext(access: ClusterAccess, providerFlag?: string)
     apply: async (yaml) => {
       await kubectl(['apply', '-f', '-'], yaml);
     },
-    nodes: nodeOperations(access, providerFlag),
+    nodes: nodeOperations(target),
   };
 }

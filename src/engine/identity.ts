@@ -9,7 +9,7 @@ async function ignoreConflict(create: () => Promise<unknown>): Promise<void> {
   try {
     await create();
   } catch (error) {
-    if (statusOf(error) !== 409) throw new UserError(`cannot set up the read-only checker identity: ${messageOf(error)}`);
+    if (statusOf(error) !== 409) throw new UserError(`cannot set up the read-only checker identity: ${messageOf(error)}`, { cause: error });
   }
 }
 
@@ -59,4 +59,21 @@ export async function checkerKubeConfig(admin: KubeConfig, ttlSeconds = 3600): P
     currentContext: CHECKER_NAME,
   });
   return kc;
+}
+
+/** Removes the checker identity (and nothing else) from a cluster: what kubelab leaves in one it did not create. */
+export async function removeCheckerIdentity(admin: KubeConfig): Promise<void> {
+  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+  const removals = [
+    () => rbac.deleteClusterRoleBinding({ name: `kubelab:${CHECKER_NAME}` }),
+    () => rbac.deleteClusterRole({ name: `kubelab:${CHECKER_NAME}` }),
+    () => admin.makeApiClient(CoreV1Api).deleteNamespace({ name: CHECKER_NAMESPACE }),
+  ];
+  for (const remove of removals) {
+    try {
+      await remove();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw new UserError(`cannot remove kubelab's checker identity: ${messageOf(error)}`, { cause: error });
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import type { KubeConfig, CoreV1Api, AppsV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { UserError } from '../errors.ts';
 import type { NodeShape } from '../cluster/shape.ts';
+import type { KubeletConfigFile, NodeCapability } from '../cluster/provider.ts';
 
 /** What a check saw: pass or not, with what was expected and what was found. */
 export interface Observation {
@@ -45,8 +46,12 @@ export interface LabContext {
 
 /** Node operations that happen outside the API (on the machine, in the kubelet), whatever the provider. */
 export interface NodeOperations {
-  /** Restarts the node's kubelet with --max-pods=N and waits until the node reports it. */
+  /** Sets maxPods in the node's kubelet configuration file, restarts the kubelet and waits until the node reports it. */
   setMaxPods(node: string, maxPods: number): Promise<void>;
+  /** The node's kubelet configuration file, where an administrator edits it. */
+  kubeletConfig(node: string): KubeletConfigFile;
+  /** Restarts the node's kubelet, which reads its configuration file; resolves once the Node reports it. */
+  restartKubelet(node: string): Promise<void>;
   /** Re-registers a deleted node, as a rebuilt machine joining again would, and waits until it is Ready. */
   rebuild(node: string): Promise<void>;
   /** A new worker joins with this bootstrap token and CA hash (kubeadm join), and becomes Ready. */
@@ -83,6 +88,8 @@ export interface Lab {
    * ascending order, then by id; a lab without one comes after those that have one.
    */
   order?: number;
+  /** What the lab's nodes must be able to do; a cluster whose provider cannot refuses the lab before it starts. */
+  needs?: NodeCapability[];
   /** The cluster the lab needs; unspecified fields take the default shape. */
   shape: LabShape;
   /** Brings a fresh cluster to the lab's starting state. Must be idempotent. */
@@ -110,6 +117,8 @@ export function defineLab(lab: Lab): Lab {
   need(lab.order === undefined || Number.isFinite(lab.order), id, 'order', 'must be a number when given');
   need(typeof lab.setup === 'function', id, 'setup', 'must be a function');
   need(lab.teardown === undefined || typeof lab.teardown === 'function', id, 'teardown', 'must be a function when given');
+  const capabilities = ['join', 'rebuild', 'kubelet-config', 'containers'];
+  need(lab.needs === undefined || (Array.isArray(lab.needs) && lab.needs.every((c) => capabilities.includes(c))), id, 'needs', `must list some of ${capabilities.join(', ')}`);
   need(Array.isArray(lab.exercises) && lab.exercises.length > 0, id, 'exercises', 'must list at least one exercise');
   const exerciseIds = new Set<string>();
   lab.exercises.forEach((exercise, i) => {

@@ -14,6 +14,7 @@ import type { AvailabilityRecord } from '../../checks/drain/watcher/record.ts';
 import { checkLab, resetLab, startLab } from '../../src/engine/session.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { eventually, isolateState } from '../helpers/cluster.ts';
+import { up } from '../../src/cluster/lifecycle.ts';
 
 isolateState();
 const NAME = 't-drain-watch';
@@ -51,7 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await provider.delete(NAME, silentProgress);
+  await provider.remove(NAME, silentProgress);
   // No watcher may outlive its cluster (nor these tests).
   await eventually(async () => started.every((pid) => !alive(pid)), 30_000);
 });
@@ -112,9 +113,9 @@ describe('drain availability watcher', () => {
 
   it('stops when the cluster goes down, and the budget check then reports the gap', async () => {
     const { pid } = await record();
-    await provider.down(NAME, silentProgress);
+    await provider.stop(NAME, silentProgress);
     await eventually(async () => !alive(pid), 30_000);
-    await provider.up(provider.shapeOf(NAME)!, silentProgress);
+    await up(provider, provider.shapeOf(NAME)!, silentProgress);
     const budget = await eventually(async () => {
       const result = await resultOf('rebuild-node', 'budget-held');
       return /it stopped/.test(result.reason) && result;

@@ -15,7 +15,7 @@ let cluster: TestCluster;
 beforeAll(async () => {
   cluster = await startCluster(shape(NAME, [{ name: 'kub1', role: 'control-plane', maxPods: 110 }]));
 });
-afterAll(async () => cluster?.provider.delete(NAME, silentProgress));
+afterAll(async () => cluster?.provider.remove(NAME, silentProgress));
 
 describe('checker engine', () => {
   it('on a context kubelab did not create, checks read with the user\'s credentials and create nothing', async () => {
@@ -68,7 +68,7 @@ describe('checker engine', () => {
   });
 
   it('the CLI names an unreachable cluster and how to start it', async () => {
-    await cluster.provider.down(NAME, silentProgress);
+    await cluster.provider.stop(NAME, silentProgress);
     const result = kubelab(['check', 'api-versions', '--name', NAME]);
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toMatch(new RegExp(`^kubelab: the cluster of context "kubelab-${NAME}" is unreachable .* — start it with: kubelab up --name ${NAME}$`));

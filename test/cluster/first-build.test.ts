@@ -6,6 +6,7 @@ import { ensureBinaries } from '../../src/binaries/index.ts';
 import { LocalProvider } from '../../src/cluster/local/index.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { isolateState, shape } from '../helpers/cluster.ts';
+import { up } from '../../src/cluster/lifecycle.ts';
 
 isolateState();
 const NAME = 't-first-build';
@@ -22,12 +23,12 @@ const provider = new LocalProvider({
 });
 
 afterAll(async () => {
-  await provider.delete(NAME, silentProgress);
+  await provider.remove(NAME, silentProgress);
 });
 
 describe('up after a binaries step longer than its wait', () => {
   it('still waits its whole time for the components, and the cluster comes up', async () => {
-    const access = await provider.up(shape(NAME), silentProgress);
+    const access = await up(provider, shape(NAME), silentProgress);
     expect((await provider.status(access.name)).nodes.map((n) => [n.name, n.ready])).toEqual([
       ['kub1', true],
       ['kub2', true],

@@ -75,7 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await cluster?.provider.delete(NAME, silentProgress);
+  await cluster?.provider.remove(NAME, silentProgress);
 });
 
 describe('kubelab node join', () => {

@@ -23,6 +23,7 @@ import { silentProgress } from '../../src/progress.ts';
 import { eventually, isolateState, kubelab } from '../helpers/cluster.ts';
 import { selfTest } from '../helpers/labs.ts';
 import { buildKindSchema, hasGo, kindView } from '../kind-schema/run.ts';
+import { up, setMaxPods } from '../../src/cluster/lifecycle.ts';
 
 isolateState();
 
@@ -117,7 +118,7 @@ describe('the kind provider refuses in one line what it cannot do', () => {
 });
 
 describe.runIf(real)('kind provider on a real kind cluster', () => {
-  const provider = new KindProvider({ timeoutMs: 600_000 });
+  const provider = new KindProvider();
   const name = 'kind-ops';
   const shape = defaultShape(name);
   const kc = () => loadKubeConfig(provider.access(name).kubeconfig);
@@ -129,12 +130,12 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
   });
 
   afterAll(async () => {
-    await provider.delete(name, silentProgress);
+    await provider.remove(name, silentProgress);
     expect(await clusterContainers(name)).toEqual([]);
   }, 300_000);
 
   it('up: kub1..kub3 Ready on containerd under their shape names, kubeconfig on loopback under kubelab\'s state', async () => {
-    const access = await provider.up(shape, silentProgress);
+    const access = await up(provider, shape, silentProgress);
     expect(access).toEqual({ name, kubeconfig: paths(name).kubeconfig, context: `kind-${name}` });
     expect(kc().getCurrentCluster()?.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const nodes = (await clients(kc()).core.listNode()).items;
@@ -167,7 +168,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
   }, 300_000);
 
   it('setMaxPods edits the kubelet\'s configuration file and restarts it; the Node reports it', async () => {
-    await provider.setMaxPods(name, 'kub2', 7);
+    await setMaxPods(provider, name, 'kub2', 7);
     expect((await clients(kc()).core.readNode({ name: 'kub2' })).status?.allocatable?.pods).toBe('7');
     expect(sh('docker', ['exec', `${name}-worker`, 'grep', '^maxPods:', '/var/lib/kubelet/config.yaml']).stdout.trim()).toBe('maxPods: 7');
     expect(provider.shapeOf(name)?.nodes.find((n) => n.name === 'kub2')?.maxPods).toBe(7);
@@ -178,7 +179,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     const token = (await provider.execKubeadm(name, ['token', 'create', '--ttl', '10m'])).trim();
     const ca = sh('docker', ['exec', `${name}-control-plane`, 'cat', '/etc/kubernetes/pki/ca.crt']).stdout;
     const lines: string[] = [];
-    const result = await provider.joinNode(name, { token, caCertHashes: [caCertHash(ca)], nodeName: 'kub4', onStep: (l) => lines.push(l) });
+    const result = await provider.nodes.join(name, { token, caCertHashes: [caCertHash(ca)], nodeName: 'kub4', onStep: (l) => lines.push(l) });
     expect(result.node).toBe('kub4');
     expect(lines.join('\n')).toMatch(/This node has joined the cluster/);
     const node = await clients(kc()).core.readNode({ name: 'kub4' });
@@ -193,7 +194,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
   it('joinNode refuses a wrong CA hash in one line, and leaves no container behind', async () => {
     const token = (await provider.execKubeadm(name, ['token', 'create', '--ttl', '10m'])).trim();
     const before = (await clusterContainers(name)).length;
-    await expect(provider.joinNode(name, { token, caCertHashes: [`sha256:${'0'.repeat(64)}`], nodeName: 'kub5' })).rejects.toThrow(/kubeadm join of kub5 failed: .*/);
+    await expect(provider.nodes.join(name, { token, caCertHashes: [`sha256:${'0'.repeat(64)}`], nodeName: 'kub5' })).rejects.toThrow(/kubeadm join of kub5 failed: .*/);
     expect((await clusterContainers(name)).length).toBe(before);
   }, 300_000);
 
@@ -201,7 +202,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     const { core } = clients(kc());
     const oldId = sh('docker', ['inspect', '--format', '{{.Id}}', `${name}-worker`]).stdout.trim();
     await core.deleteNode({ name: 'kub2' });
-    await provider.rebuildNode(name, 'kub2');
+    await provider.nodes.rebuild(name, 'kub2');
     const node = await core.readNode({ name: 'kub2' });
     expect(node.status?.allocatable?.pods).toBe('7');
     expect(sh('docker', ['inspect', '--format', '{{.Id}}', `${name}-worker`]).stdout.trim()).not.toBe(oldId);
@@ -209,7 +210,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
 
   it('removeNode: the Node and its container go', async () => {
     const container = readRecord(name)!.containers!.kub4!;
-    await provider.removeNode(name, 'kub4');
+    await provider.nodes.remove(name, 'kub4');
     await expect(clients(kc()).core.readNode({ name: 'kub4' })).rejects.toThrow();
     expect((await clusterContainers(name)).map((c) => c.name)).not.toContain(container);
     expect(provider.shapeOf(name)?.nodes.map((n) => n.name)).toEqual(['kub1', 'kub2', 'kub3']);
@@ -218,10 +219,10 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
   it('down stops the node containers, up resumes them with every object kept', async () => {
     const { core } = clients(kc());
     await core.createNamespace({ body: { metadata: { name: 'kept' } } });
-    await provider.down(name, silentProgress);
+    await provider.stop(name, silentProgress);
     expect((await clusterContainers(name)).every((c) => c.state !== 'running')).toBe(true);
     expect((await provider.status(name)).running).toBe(false);
-    await provider.up(provider.shapeOf(name)!, silentProgress);
+    await up(provider, provider.shapeOf(name)!, silentProgress);
     expect((await provider.status(name)).nodes.every((n) => n.ready)).toBe(true);
     expect((await clients(kc()).core.readNamespace({ name: 'kept' })).metadata?.name).toBe('kept');
   }, 600_000);
@@ -229,7 +230,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
   it('delete refuses a kind cluster without kubelab\'s record', async () => {
     renameSync(paths(name).dir, `${paths(name).dir}.away`);
     try {
-      await expect(provider.delete(name, silentProgress)).rejects.toThrow(/refusing to delete kind cluster "kind-ops": kubelab did not create it/);
+      await expect(provider.remove(name, silentProgress)).rejects.toThrow(/refusing to delete kind cluster "kind-ops": kubelab did not create it/);
     } finally {
       renameSync(`${paths(name).dir}.away`, paths(name).dir);
     }
@@ -243,7 +244,7 @@ describe.runIf(real)('the course on one kind cluster', () => {
 
   afterAll(async () => {
     // Right after the heaviest lab: deletion must leave nothing behind.
-    await new KindProvider().delete(name, silentProgress);
+    await new KindProvider().remove(name, silentProgress);
     expect(await clusterContainers(name)).toEqual([]);
   }, 600_000);
 

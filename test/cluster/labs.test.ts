@@ -12,7 +12,7 @@ isolateState();
 const created: string[] = [];
 
 afterAll(async () => {
-  for (const name of created) await chooseProvider('auto', { name }).provider.delete(name, silentProgress);
+  for (const name of created) await chooseProvider('auto', { name }).provider.remove(name, silentProgress);
 });
 
 describe.each(labs.map((lab) => [lab.id, lab] as const))('lab %s', (_id, lab) => {

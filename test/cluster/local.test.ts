@@ -9,6 +9,7 @@ import type { SupervisorStatus } from '../../src/cluster/local/supervisor.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { statusOf } from '../../src/kube/client.ts';
 import { eventually, isolateState, kubelab, shape, startCluster, type TestCluster } from '../helpers/cluster.ts';
+import { up } from '../../src/cluster/lifecycle.ts';
 
 const home = isolateState();
 const NAME = 't-local';
@@ -48,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await cluster?.provider.delete(NAME, silentProgress);
+  await cluster?.provider.remove(NAME, silentProgress);
 });
 
 describe('local provider', () => {
@@ -181,11 +182,11 @@ describe('local provider', () => {
   it('keeps every object across down and up, and stops every process on down', async () => {
     const pids = supervisorStatus().components.map((c) => c.pid!);
     const before = (await podsOf('guarded')).map((p) => p.metadata!.name!).sort();
-    await cluster.provider.down(NAME, silentProgress);
+    await cluster.provider.stop(NAME, silentProgress);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     expect(existsSync(paths(NAME).supervisorPid)).toBe(false);
 
-    await cluster.provider.up(cluster.provider.shapeOf(NAME)!, silentProgress);
+    await up(cluster.provider, cluster.provider.shapeOf(NAME)!, silentProgress);
     const survivor = await cluster.core.readNamespacedConfigMap({ name: 'survivor', namespace: 'default' });
     expect(survivor.data?.written).toBe('before the crash');
     expect((await podsOf('guarded')).map((p) => p.metadata!.name!).sort()).toEqual(before);
@@ -214,7 +215,7 @@ describe('local provider', () => {
     // Even when the supervisor itself was killed, delete leaves no component running.
     const pids = supervisorStatus().components.map((c) => c.pid!);
     process.kill(supervisorStatus().pid, 'SIGKILL');
-    await cluster.provider.delete(NAME, silentProgress);
+    await cluster.provider.remove(NAME, silentProgress);
     expect(existsSync(paths(NAME).dir)).toBe(false);
     const running = (pid: number) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     expect(pids.filter(running)).toEqual([]);

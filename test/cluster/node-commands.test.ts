@@ -11,7 +11,7 @@ let cluster: TestCluster;
 beforeAll(async () => {
   cluster = await startCluster(shape(NAME));
 });
-afterAll(async () => cluster?.provider.delete(NAME, silentProgress));
+afterAll(async () => cluster?.provider.remove(NAME, silentProgress));
 
 function expectOneLineError(result: { status: number; stderr: string }, pattern: RegExp): void {
   expect(result.status).not.toBe(0);
@@ -83,7 +83,7 @@ describe('kubelab node', () => {
   });
 
   it('rebuild on a stopped cluster says how to start it', async () => {
-    await cluster.provider.down(NAME, silentProgress);
+    await cluster.provider.stop(NAME, silentProgress);
     expectOneLineError(kubelab(['node', 'rebuild', 'kub2', '--name', NAME]), /cluster "t-node" is not running — start it with: kubelab up --name t-node/);
     expectOneLineError(kubelab(['node', 'set-max-pods', 'kub2', '50', '--name', NAME]), /unreachable/);
   });

@@ -10,6 +10,7 @@ import { defaultShape, type ClusterShape, type NodeShape } from '../../src/clust
 import { clients, loadKubeConfig, type Clients } from '../../src/kube/client.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { packageRoot } from '../../src/paths.ts';
+import { up } from '../../src/cluster/lifecycle.ts';
 
 /** A private state directory per test file, so tests never touch a learner's clusters. */
 export function isolateState(): string {
@@ -32,7 +33,7 @@ export interface TestCluster extends Clients {
 
 export async function startCluster(clusterShape: ClusterShape): Promise<TestCluster> {
   const provider = new LocalProvider({ timeoutMs: 180_000 });
-  const access = await provider.up(clusterShape, silentProgress);
+  const access = await up(provider, clusterShape, silentProgress);
   const kubectlPath = (await ensureBinaries()).path('kubectl');
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   return {

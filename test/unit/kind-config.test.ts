@@ -9,7 +9,7 @@ import { nodeImageTag } from '../../src/cluster/kind/image/recipe.ts';
 import { imageKubernetesVersion, kindConfig, needsCgroupV1Opt, nodePatches, PATCHES_DIR, renderKindConfig, type KindConfigOptions } from '../../src/cluster/kind/config.ts';
 import { kindErrorLine } from '../../src/cluster/kind/cli.ts';
 import { hostCgroupVersion, inotifyShortage } from '../../src/cluster/kind/host.ts';
-import { withMaxPodsConfig } from '../../src/cluster/kind/kubelet.ts';
+import { maxPodsOf, withMaxPodsConfig } from '../../src/cluster/kubelet-config.ts';
 import { containerNames, containerOf } from '../../src/cluster/kind/names.ts';
 import { defaultShape, parseNodes, validateShape, type ClusterShape } from '../../src/cluster/shape.ts';
 import { UserError } from '../../src/errors.ts';

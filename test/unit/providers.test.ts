@@ -14,6 +14,7 @@ import { defaultShape } from '../../src/cluster/shape.ts';
 import { UserError } from '../../src/errors.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { isolateState } from '../helpers/cluster.ts';
+import { setMaxPods } from '../../src/cluster/lifecycle.ts';
 
 const home = isolateState();
 const scratch = mkdtempSync(join(tmpdir(), 'providers-'));
@@ -74,7 +75,7 @@ describe('probing docker and kind', () => {
   it('reads the kind version, and says when there is no kind', () => {
     const kind = script('kind', 'echo "kind v0.33.0 go1.26.8 linux/amd64"');
     expect(probeKind(kind)).toEqual({ ok: true, version: 'v0.33.0' });
-    expect(probeKind(undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/kind CLI is not installed/) });
+    expect(probeKind(undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/kind v0.30.0 is not built yet \(kubelab image build builds it; or set KUBELAB_KIND\)/) });
   });
 });
 
@@ -109,14 +110,14 @@ describe('kind provider without Docker work', () => {
   it('deletes nothing it did not create', async () => {
     const dir = kindPaths('foreign').dir;
     mkdirSync(dir, { recursive: true });
-    await expect(new KindProvider().delete('foreign', silentProgress)).rejects.toThrow(/refusing to touch .*kubelab did not create it/);
+    await expect(new KindProvider().remove('foreign', silentProgress)).rejects.toThrow(/refusing to touch .*kubelab did not create it/);
     const said: string[] = [];
-    await new KindProvider().delete('absent', { ...silentProgress, done: (m) => said.push(m) });
+    await new KindProvider().remove('absent', { ...silentProgress, done: (m) => said.push(m) });
     expect(said).toEqual(['no kind cluster named "absent"; nothing to delete']);
   });
 
   it('node operations need a cluster kubelab made', async () => {
-    await expect(new KindProvider().setMaxPods('absent', 'kub2', 20)).rejects.toThrow(/no cluster named "absent"/);
+    await expect(setMaxPods(new KindProvider(), 'absent', 'kub2', 20)).rejects.toThrow(/no cluster named "absent"/);
     await expect(new KindProvider().execKubeadm('absent', ['version'])).rejects.toThrow(UserError);
   });
 });
@@ -138,12 +139,10 @@ describe('existing provider', () => {
   const readOnly = new ExistingProvider({ context: 'theirs', kubeconfig });
 
   it.each([
-    ['up', () => readOnly.up(defaultShape(), silentProgress), 'bring up'],
-    ['down', () => readOnly.down('theirs', silentProgress), 'stop'],
-    ['delete', () => readOnly.delete('theirs', silentProgress), 'delete from'],
-    ['reshape', () => readOnly.reshape(defaultShape(), silentProgress), 'reshape'],
-    ['setMaxPods', () => readOnly.setMaxPods('theirs', 'kub2', 5), 'change a node of'],
-    ['rebuildNode', () => readOnly.rebuildNode('theirs', 'kub2'), 'rebuild a node of'],
+    ['provision', () => readOnly.provision(defaultShape(), silentProgress), 'bring up'],
+    ['start', () => readOnly.start('theirs', silentProgress), 'bring up'],
+    ['stop', () => readOnly.stop('theirs', silentProgress), 'stop'],
+    ['remove', () => readOnly.remove('theirs', silentProgress), 'delete from'],
   ] as const)('%s refuses in one line without --yes', async (_op, call, verb) => {
     const error = await call().then(
       () => undefined,
@@ -160,10 +159,13 @@ describe('existing provider', () => {
     expect(status.components[0]).toMatchObject({ name: 'kube-apiserver', healthy: false, detail: expect.stringMatching(/^https:\/\/127.0.0.1:1 unreachable/) });
   });
 
-  it('even with --yes, never stops a cluster it does not run', async () => {
+  it('even with --yes, never stops a cluster it does not run, nor reaches into its machines', async () => {
     const allowed = new ExistingProvider({ context: 'theirs', kubeconfig, allowChanges: true });
-    await expect(allowed.down('theirs', silentProgress)).rejects.toThrow(/cannot stop context "theirs"/);
-    await expect(allowed.up(defaultShape(), silentProgress)).rejects.toThrow(/not ready: https:\/\/127.0.0.1:1 unreachable/);
+    await expect(allowed.stop('theirs', silentProgress)).rejects.toThrow(/cannot stop context "theirs"/);
+    await expect(allowed.start('theirs', silentProgress)).rejects.toThrow(/not ready: https:\/\/127.0.0.1:1 unreachable/);
+    await expect(setMaxPods(allowed, 'theirs', 'kub2', 5)).rejects.toThrow(/kubelab cannot reach a kubelet's configuration in context "theirs"/);
+    await expect(allowed.nodes.rebuild('theirs', 'kub2')).rejects.toThrow(/kubelab cannot rebuild a node in context "theirs"/);
+    expect(allowed.capabilities).toEqual([]);
   });
 
   it('names a context the kubeconfig lacks', async () => {

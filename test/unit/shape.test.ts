@@ -34,6 +34,10 @@ describe('cluster shape', () => {
     expect(nthAddress('10.10.0.0/16', 1)).toBe('10.10.0.1');
     expect(nthAddress('10.10.0.0/16', 10)).toBe('10.10.0.10');
     expect(parseCidr('fd00::/108').prefix).toBe(108);
-    expect(nthAddress('fd00::/108', 1)).toBe('fd00:0:0:0:0:0:0:1');
+    expect(nthAddress('fd00::/108', 1)).toBe('fd00::1');
+    expect(nthAddress('10.10.0.0/16', 256)).toBe('10.10.1.0');
+    // An IPv4-mapped IPv6 range is an IPv6 range, not the IPv4 one it maps.
+    expect(parseCidr('::ffff:10.0.0.0/104').family).toBe(6);
+    expect(() => validateShape({ ...defaultShape(), podSubnet: '::ffff:10.10.0.0/112' })).not.toThrow();
   });
 });

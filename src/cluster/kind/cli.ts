@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { UserError } from '../../errors.ts';
+import { $ } from '../../exec.ts';
 import { cacheDir } from '../../paths.ts';
 import type { Progress } from '../../progress.ts';
 import { hasGo } from '../../binaries/build.ts';
@@ -17,23 +17,19 @@ function cachedKind(): string {
   return join(cacheDir(), `kind-${KIND_VERSION}`, 'kind');
 }
 
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, command))) return join(dir, command);
-  }
-  return undefined;
-}
-
-/** The kind binary: $KUBELAB_KIND, then kind on PATH, then the one kubelab built into its cache. */
+/**
+ * The kind binary: $KUBELAB_KIND, else the pinned one kubelab built into its cache. A kind on
+ * PATH is left alone: another release writes other kubeadm configs for the same node image.
+ */
 export function findKind(): string | undefined {
   const override = process.env.KUBELAB_KIND;
   if (override) return override;
-  return onPath('kind') ?? (existsSync(cachedKind()) ? cachedKind() : undefined);
+  return existsSync(cachedKind()) ? cachedKind() : undefined;
 }
 
 /** Whether a kind binary runs, within a time limit. */
 export function probeKind(bin: string | undefined, timeoutMs = 3000): Probe {
-  if (!bin) return { ok: false, reason: `the kind CLI is not installed (not on PATH, KUBELAB_KIND unset)` };
+  if (!bin) return { ok: false, reason: `kind ${KIND_VERSION} is not built yet (kubelab image build builds it; or set KUBELAB_KIND)` };
   const result = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: timeoutMs });
   if (result.error || result.status !== 0) {
     return { ok: false, reason: `${bin} version failed (${result.error?.message ?? firstLine(result.stderr)})` };
@@ -51,7 +47,7 @@ export async function ensureKind(progress: Progress): Promise<string> {
   }
   if (!(await hasGo())) {
     throw new UserError('the kind CLI is not installed and Go is not available to build it', {
-      fix: `install kind ${KIND_VERSION} (go install ${KIND_MODULE}@${KIND_VERSION}) or set KUBELAB_KIND`,
+      fix: `install Go, or build kind ${KIND_VERSION} yourself (go install ${KIND_MODULE}@${KIND_VERSION}) and set KUBELAB_KIND to it`,
     });
   }
   const dir = join(cacheDir(), `kind-${KIND_VERSION}`);
@@ -82,23 +78,23 @@ function statusLine(line: string): string {
     .trim();
 }
 
-function run(bin: string, args: string[], what: string, progress?: Progress, env?: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    createInterface({ input: child.stderr }).on('line', (line) => {
-      stderr += `${line}\n`;
+/** Runs kind; its status lines (stderr) go to progress as they come, and a failure ends in kind's ERROR line. */
+async function run(bin: string, args: string[], what: string, progress?: Progress, env?: NodeJS.ProcessEnv): Promise<string> {
+  const child = $({ env: env ?? process.env, nothrow: true })`${bin} ${args}`;
+  child.stderr.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
       const status = statusLine(line);
       if (status) progress?.update(status);
-    });
-    child.on('error', (error) => reject(new UserError(`cannot run ${bin}: ${error.message}`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(stdout);
-      else reject(new UserError(`${what} failed: ${kindErrorLine(stderr)}`));
-    });
+    }
   });
+  let result;
+  try {
+    result = await child;
+  } catch (error) {
+    throw new UserError(`cannot run ${bin}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+  if (result.exitCode !== 0) throw new UserError(`${what} failed: ${kindErrorLine(result.stderr)}`, { cause: new Error(result.stderr) });
+  return result.stdout;
 }
 
 export interface CreateOptions {

@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { UserError } from '../../errors.ts';
+import { spawnSync } from 'node:child_process';
+import { exec, execResult, type ExecResult } from '../../exec.ts';
 
 export type Probe = { ok: true; version: string } | { ok: false; reason: string };
 
@@ -38,34 +38,16 @@ export function imagePresent(image: string, bin = 'docker', timeoutMs = 5000): b
   return result.status === 0 && result.stdout.trim() !== '';
 }
 
-export interface ExecResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const DOCKER_FIX = 'install and start Docker, or use --provider local';
 
 /** Runs docker with the given arguments; stdin gets `input` when given. Never throws for a non-zero exit. */
 export function docker(args: string[], input?: string): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (error) => reject(new UserError(`cannot run docker: ${error.message}`, { fix: 'install Docker, or use --provider local' })));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+  return execResult('docker', args, { input, fix: DOCKER_FIX });
 }
 
 /** Like docker(), but a non-zero exit becomes one line naming what failed. */
-export async function dockerOk(args: string[], what: string, input?: string): Promise<string> {
-  const result = await docker(args, input);
-  if (result.code !== 0) {
-    const lines = result.stderr.trim().split('\n').filter(Boolean);
-    throw new UserError(`${what} failed: ${lines.pop() ?? `docker ${args[0]} exited ${result.code}`}`);
-  }
-  return result.stdout;
+export function dockerOk(args: string[], what: string, input?: string): Promise<string> {
+  return exec(what, 'docker', args, { input, fix: DOCKER_FIX });
 }
 
 export interface Container {

@@ -108,8 +108,8 @@ export async function joinNodeContainer(request: JoinRequest): Promise<void> {
     request.onStep(`[kubelab] kubeadm join ${request.controlPlane}:${API_SERVER_PORT} --token ${request.token.split('.')[0]}.<secret> --discovery-token-ca-cert-hash ${request.caCertHashes.join(',')} --node-name ${request.node.name}`);
     const result = await docker(['exec', request.container, 'kubeadm', 'join', '--config', '/kind/kubeadm.conf']);
     for (const line of result.stdout.split('\n').filter(Boolean)) request.onStep(line);
-    if (result.code !== 0) {
-      const reason = result.stderr.trim().split('\n').filter((l) => !/^\s*(I|W)\d{4} /.test(l)).pop() ?? `exit ${result.code}`;
+    if (result.exitCode !== 0) {
+      const reason = result.stderr.trim().split('\n').filter((l) => !/^\s*(I|W)\d{4} /.test(l)).pop() ?? `exit ${result.exitCode}`;
       throw new UserError(`kubeadm join of ${request.node.name} failed: ${reason}`, { fix: 'check the token (kubeadm token list) and the CA hash, then try again' });
     }
   } catch (error) {

@@ -1,21 +1,17 @@
 // What kubelab records about the kind clusters it creates: `delete` refuses any kind cluster
 // without such a record, so kubelab never removes a cluster someone else made.
-import { existsSync, readFileSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../../errors.ts';
 import { stateDir } from '../../paths.ts';
-import type { ClusterShape } from '../shape.ts';
+import { UserError } from '../../errors.ts';
+import { recordStore, type ClusterRecord } from '../records.ts';
+import { containerNames, containerOf as containerIn } from './names.ts';
 
 export const MARKER = 'kubelab-kind.json';
 
-export interface KindRecord {
-  createdBy: 'kubelab';
+export interface KindRecord extends ClusterRecord {
   provider: 'kind';
   image: string;
   kindVersion: string;
-  createdAt: string;
-  shape: ClusterShape;
   /** Each node's container: kind's names at create, kubelab's for nodes joined later. */
   containers?: Record<string, string>;
   /** False while `kind create cluster` runs; a record left so is from an interrupted create. */
@@ -45,23 +41,33 @@ export function contextName(name: string): string {
   return `kind-${name}`;
 }
 
-export function readRecord(name: string): KindRecord | undefined {
-  const file = paths(name).marker;
-  if (!existsSync(file)) return undefined;
-  try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as KindRecord;
-    return record.createdBy === 'kubelab' && record.provider === 'kind' ? record : undefined;
-  } catch {
-    throw new UserError(`${file} is damaged`, { fix: `remove it, then delete the cluster with: kind delete cluster --name ${name}` });
-  }
+export const records = recordStore<KindRecord>(kindRoot, MARKER, 'kind', (r) => typeof r.image === 'string' && typeof r.created === 'boolean');
+export const readRecord = (name: string) => records.read(name);
+export const writeRecord = (record: KindRecord) => records.write(record);
+export const listRecords = () => records.list();
+
+export function requireRecord(name: string): KindRecord {
+  const record = readRecord(name);
+  if (!record) throw new UserError(`no cluster named "${name}"`, { fix: `create it with: kubelab up --name ${name}` });
+  return record;
 }
 
-export async function writeRecord(record: KindRecord): Promise<void> {
-  await writeFile(paths(record.shape.name).marker, JSON.stringify(record, null, 2));
+export async function updateRecord(name: string, change: (record: KindRecord) => KindRecord): Promise<void> {
+  await writeRecord(change(requireRecord(name)));
 }
 
-export async function listRecords(): Promise<string[]> {
-  if (!existsSync(kindRoot())) return [];
-  const names = await readdir(kindRoot());
-  return names.filter((name) => readRecord(name) !== undefined).sort();
+export function containerOf(record: KindRecord, node: string): string {
+  return containerIn(record.shape, node, record.containers);
+}
+
+export function controlPlaneContainer(record: KindRecord): string {
+  return containerOf(record, record.shape.nodes.find((n) => n.role === 'control-plane')!.name);
+}
+
+/** A container name for a joining node, in kind's scheme (<cluster>-worker<N>), not yet taken. */
+export function newContainerName(record: KindRecord): string {
+  const taken = new Set(Object.values(record.containers ?? Object.fromEntries(containerNames(record.shape))));
+  let n = 2;
+  while (taken.has(`${record.shape.name}-worker${n}`)) n++;
+  return `${record.shape.name}-worker${n}`;
 }

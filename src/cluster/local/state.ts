@@ -1,24 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../../errors.ts';
 import { clusterDir, stateDir } from '../../paths.ts';
-import type { ClusterShape } from '../shape.ts';
+import { recordStore, type ClusterRecord } from '../records.ts';
 import type { Ports } from './ports.ts';
 
 /** The marker kubelab writes into every cluster directory it creates; delete refuses a directory without it. */
 export const MARKER = 'kubelab-cluster.json';
 
-export interface ClusterRecord {
-  createdBy: 'kubelab';
+export interface LocalRecord extends ClusterRecord {
   provider: 'local';
   kubernetesVersion: string;
-  createdAt: string;
-  shape: ClusterShape;
   ports: Ports;
-  /** Set once the first `up` finished bootstrapping (nodes, kubeadm phases). */
+  /** Set once the first start finished bootstrapping (nodes, kubeadm phases). */
   bootstrapped: boolean;
 }
+
+export const records = recordStore<LocalRecord>(
+  () => join(stateDir(), 'clusters'),
+  MARKER,
+  'local',
+  (r) => typeof r.ports?.apiserver === 'number' && typeof r.ports?.etcdMetrics === 'number',
+);
 
 export function paths(name: string) {
   const dir = clusterDir(name);
@@ -31,6 +32,8 @@ export function paths(name: string) {
     admin: join(dir, 'kubeconfig', 'admin.conf'),
     /** The learner's kubeconfig: admin credentials under the context kubelab-<name>. */
     kubeconfig: join(dir, 'kubeconfig.yaml'),
+    /** Per node: the kubelet's configuration file (kwok plays the kubelet, and reads it at each restart) and a joined node's kubelet.conf. */
+    nodes: join(dir, 'nodes'),
     manifests: join(dir, 'manifests'),
     logs: join(dir, 'logs'),
     components: join(dir, 'components.json'),
@@ -44,26 +47,6 @@ export function contextName(name: string): string {
   return `kubelab-${name}`;
 }
 
-export function readRecord(name: string): ClusterRecord | undefined {
-  const file = paths(name).marker;
-  if (!existsSync(file)) return undefined;
-  try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as ClusterRecord;
-    if (record.createdBy !== 'kubelab') return undefined;
-    if (!record.shape?.nodes?.length || typeof record.ports?.apiserver !== 'number' || typeof record.ports?.etcdMetrics !== 'number') throw new Error('incomplete');
-    return record;
-  } catch {
-    throw new UserError(`${file} is damaged`, { fix: `delete the cluster with: kubelab delete --name ${name}` });
-  }
-}
-
-export async function writeRecord(record: ClusterRecord): Promise<void> {
-  await writeFile(paths(record.shape.name).marker, JSON.stringify(record, null, 2));
-}
-
-export async function listClusters(): Promise<string[]> {
-  const root = join(stateDir(), 'clusters');
-  if (!existsSync(root)) return [];
-  const names = await readdir(root);
-  return names.filter((name) => existsSync(join(root, name, MARKER))).sort();
-}
+export const readRecord = (name: string) => records.read(name);
+export const writeRecord = (record: LocalRecord) => records.write(record);
+export const listClusters = () => records.list();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../../errors.ts';
 import { cacheDir, packageRoot } from '../../../paths.ts';
 import type { Progress } from '../../../progress.ts';
-import { $ } from '../../../shell.ts';
+import { $ } from '../../../exec.ts';
 import { sourceBuildKey } from '../../../binaries/build.ts';
 import { CRICTL_VERSION, corednsDir, digests } from './recipe.ts';
 import { lastLine } from './rootfs.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UserError } from '../../../errors.ts';
 import { cacheDir } from '../../../paths.ts';
 import type { Progress } from '../../../progress.ts';
-import { $ } from '../../../shell.ts';
+import { $ } from '../../../exec.ts';
 import { imagePresent } from '../docker.ts';
 import { moduleDir } from './artifacts.ts';
 import { digests, KIND_VERSION, recipeDir } from './recipe.ts';

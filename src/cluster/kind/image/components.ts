@@ -10,7 +10,7 @@ import { versions } from '../../../binaries/versions.ts';
 import { UserError } from '../../../errors.ts';
 import { cacheDir } from '../../../paths.ts';
 import type { Progress } from '../../../progress.ts';
-import { $ } from '../../../shell.ts';
+import { $ } from '../../../exec.ts';
 import { corednsDir, NET_IMAGE } from './recipe.ts';
 import { WORKLOAD_IMAGE } from '../../workload.ts';
 import { lastLine } from './rootfs.ts';

@@ -4,7 +4,7 @@ import { ensureBinaries } from '../../../binaries/index.ts';
 import { hasGo } from '../../../binaries/build.ts';
 import { UserError } from '../../../errors.ts';
 import type { Progress } from '../../../progress.ts';
-import { $ } from '../../../shell.ts';
+import { $ } from '../../../exec.ts';
 import { ensureKind } from '../cli.ts';
 import { imagePresent, probeDocker } from '../docker.ts';
 import { agnhostVersion, buildAgnhost, buildCoreDNS, buildCrictl, buildPause } from './artifacts.ts';

@@ -7,7 +7,7 @@ import type { Binaries } from '../../../binaries/index.ts';
 import { versions } from '../../../binaries/versions.ts';
 import { UserError } from '../../../errors.ts';
 import type { Progress } from '../../../progress.ts';
-import { $ } from '../../../shell.ts';
+import { $ } from '../../../exec.ts';
 import { docker, dockerOk, execIn } from '../docker.ts';
 import type { ComponentImage } from './components.ts';
 import { NET_IMAGE, recipeDir } from './recipe.ts';

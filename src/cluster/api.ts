@@ -1,7 +1,7 @@
 // What kubelab can learn about any cluster through its API alone, with reads only.
 import { CoreV1Api, Health, type KubeConfig } from '@kubernetes/client-node';
-import { isReady, rolesOf } from '../nodes.ts';
-import type { ComponentHealth, NodeSummary } from '../provider.ts';
+import { isReady, rolesOf } from './nodes.ts';
+import type { ComponentHealth, NodeSummary } from './provider.ts';
 
 /** The API server's /readyz, time-limited, as a status line. */
 export async function apiServerHealth(kc: KubeConfig, timeoutMs = 3000): Promise<ComponentHealth> {

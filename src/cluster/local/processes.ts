@@ -1,0 +1,136 @@
+// The local cluster's processes: the supervisor that runs its components, found by pid file and
+// signalled only when its command line names the cluster's directory.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../../errors.ts';
+import { pollUntil } from '../../poll.ts';
+import { healthChecks } from './components.ts';
+import { waitHealthy } from './health.ts';
+import { paths, type LocalRecord } from './state.ts';
+import type { SupervisorStatus } from './supervisor.ts';
+
+const supervisorScript = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // A killed process whose parent is gone lingers as a zombie until init reaps it.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A stale pid file (after a reboot, say) may name someone else's process: only one whose
+ * command line names this cluster's directory (and `what`) is ours to signal.
+ */
+function isOurs(pid: number, name: string, what = ''): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes(paths(name).dir) && cmdline.includes(what);
+  } catch {
+    return process.platform !== 'linux'; // no /proc to ask
+  }
+}
+
+export function supervisorPid(name: string): number | undefined {
+  const file = paths(name).supervisorPid;
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8'));
+  return Number.isInteger(pid) && pid > 0 && alive(pid) && isOurs(pid, name, 'supervisor.ts') ? pid : undefined;
+}
+
+export function supervisorRunning(name: string): boolean {
+  return supervisorPid(name) !== undefined;
+}
+
+export function readSupervisorStatus(name: string): SupervisorStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(paths(name).status, 'utf8')) as SupervisorStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startSupervisor(name: string): Promise<void> {
+  const p = paths(name);
+  await rm(p.status, { force: true });
+  const log = openSync(p.supervisorLog, 'a');
+  const child = spawn(process.execPath, [supervisorScript, p.dir], { detached: true, stdio: ['ignore', log, log] });
+  closeSync(log);
+  child.unref();
+  await pollUntil<true>(
+    async () => {
+      if (child.exitCode !== null) throw new UserError(`the component supervisor exited (${child.exitCode})`, { fix: `see ${p.supervisorLog}` });
+      return existsSync(p.supervisorPid) ? { value: true } : { state: 'no pid file yet' };
+    },
+    { timeoutMs: 10_000, intervalMs: 20, describe: 'the component supervisor to start', fix: `see ${p.supervisorLog}` },
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function stopSupervisor(pid: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 20_000;
+  while (alive(pid) && Date.now() < deadline) await sleep(50);
+  if (alive(pid)) {
+    // The supervisor is its process group's leader: take its components down with it.
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // it ended just now
+    }
+  }
+}
+
+/**
+ * Components the supervisor recorded that still run (the supervisor itself was killed,
+ * say): each is stopped, if its command line still names this cluster's directory.
+ */
+export async function killStrays(name: string): Promise<void> {
+  const killed: number[] = [];
+  for (const component of readSupervisorStatus(name)?.components ?? []) {
+    if (!component.pid || !alive(component.pid) || !isOurs(component.pid, name)) continue;
+    try {
+      process.kill(component.pid, 'SIGKILL');
+      killed.push(component.pid);
+    } catch {
+      // it ended just now
+    }
+  }
+  const deadline = Date.now() + 5000;
+  while (killed.some(alive) && Date.now() < deadline) await sleep(20);
+}
+
+function lastLogLine(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    return lines.filter((l) => /error|fatal|fail/i.test(l)).pop() ?? lines.pop() ?? '';
+  } catch {
+    return 'no log';
+  }
+}
+
+/** Waits for /readyz; when a component keeps failing, names it and its log. */
+export async function waitApiServer(record: LocalRecord, deadline: number): Promise<void> {
+  const name = record.shape.name;
+  const check = healthChecks(name, record.ports)['kube-apiserver'];
+  while (Date.now() < deadline) {
+    const [ok] = await waitHealthy(check, Math.min(deadline, Date.now() + 1000));
+    if (ok) return;
+    const failing = readSupervisorStatus(name)?.components.find((c) => c.restarts >= 2);
+    if (failing) {
+      throw new UserError(`${failing.name} exits at start (${failing.lastExit}): ${lastLogLine(failing.log)}`, { fix: `log: ${failing.log}` });
+    }
+  }
+  throw new UserError(`kube-apiserver of cluster "${name}" did not become ready`, { fix: `log: ${join(paths(name).logs, 'kube-apiserver.log')}` });
+}
