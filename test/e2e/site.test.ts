@@ -107,7 +107,7 @@ describe('the lab site in Chromium', () => {
     });
   }
 
-  it('a watch-driven cell follows kubectl changes (latency printed)', async () => {
+  it('a watch-driven cell follows kubectl changes (latency printed; its figures: npm run bench:watch)', async () => {
     cli('start', 'api-versions');
     cli('reset', 'api-versions', 'retired-versions');
     await open('/api-versions');
@@ -129,7 +129,6 @@ describe('the lab site in Chromium', () => {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     console.log(`watch → DOM: from starting kubectl to the page showing the change, median ${median(latencies)} ms (runs: ${latencies.join(', ')} ms); kubectl alone took a median ${Math.round(median(kubectlTimes))} ms`);
-    expect(median(latencies)).toBeLessThan(5000);
 
     // The node table is watch-driven too: a cordon shows up without reloading.
     await kubectl('cordon', 'kub2');
