@@ -86,7 +86,7 @@ export async function verifyVersions(dir: string): Promise<void> {
     try {
       output = (await $({ quiet: true, nothrow: true, timeout: '20s' })`${file} ${args}`).toString();
     } catch (error) {
-      throw new UserError(`cannot run ${file}: ${(error as Error).message.split('\n')[0]}`, { fix: 'rebuild it: delete that directory and run kubelab up again' });
+      throw new UserError(`cannot run ${file}: ${(error as Error).message.split('\n')[0]}`, { cause: error, fix: 'rebuild it: delete that directory and run kubelab up again' });
     }
     if (!output.includes(version)) {
       throw new UserError(`${file} is not ${component} ${version} (it says: ${output.trim().split('\n')[0] ?? 'nothing'})`, {

@@ -42,8 +42,8 @@ async function readClusterInfo(server: string, caPem: string | undefined): Promi
     return await core.readNamespacedConfigMap({ name: 'cluster-info', namespace: 'kube-public' });
   } catch (error) {
     const status = statusOf(error);
-    if (status === 404) throw new UserError(`${identity}: there is no cluster-info ConfigMap in kube-public; this API server is not set up for token bootstrapping`);
-    if (status === 401 || status === 403) throw new UserError(`${identity}: anonymous requests may not read kube-public/cluster-info (${messageOf(error)})`);
+    if (status === 404) throw new UserError(`${identity}: there is no cluster-info ConfigMap in kube-public; this API server is not set up for token bootstrapping`, { cause: error });
+    if (status === 401 || status === 403) throw new UserError(`${identity}: anonymous requests may not read kube-public/cluster-info (${messageOf(error)})`, { cause: error });
     const what = caPem ? 'validate TLS of' : 'reach';
     throw new UserError(`${identity}: cannot ${what} the API server at ${server}: ${failureOf(error)}`, {
       fix: caPem ? 'the server’s certificate is not signed by the pinned CA' : 'is the cluster running? kubelab status shows it',

@@ -15,7 +15,7 @@ export async function createSelf(server: string, caPem: string, credentials: Nod
   try {
     await core.createNode({ body: kwokNode(node) });
   } catch (error) {
-    throw new UserError(`node ${node.name} could not register itself: ${messageOf(error)}`);
+    throw new UserError(`node ${node.name} could not register itself: ${messageOf(error)}`, { cause: error });
   }
 }
 

@@ -8,7 +8,7 @@ export function loadKubeConfig(file: string, context?: string): KubeConfig {
   try {
     kc.loadFromFile(file);
   } catch (error) {
-    throw new UserError(`cannot read kubeconfig ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot read kubeconfig ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (context) {
     if (!kc.getContextObject(context)) throw new UserError(`kubeconfig ${file} has no context "${context}"`);

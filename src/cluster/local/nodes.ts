@@ -78,7 +78,7 @@ export async function registerNode(cluster: string, node: NodeShape, api: CoreV1
     await api.createNode({ body: kwokNode({ ...node, maxPods }) });
   } catch (error) {
     if (statusOf(error) === 409) {
-      throw new UserError(`node "${node.name}" is still registered, and kubeadm join refuses a name that is in use`, { fix: `remove it first: kubectl delete node ${node.name}` });
+      throw new UserError(`node "${node.name}" is still registered, and kubeadm join refuses a name that is in use`, { cause: error, fix: `remove it first: kubectl delete node ${node.name}` });
     }
     throw new UserError(`cannot register node ${node.name}: ${messageOf(error)}`, { cause: error });
   }
@@ -150,7 +150,7 @@ export class LocalNodes implements NodePort {
     try {
       await core(name).patchNodeStatus({ name: node, body: { status: { capacity: { pods }, allocatable: { pods } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     } catch (error) {
-      if (statusOf(error) === 404) throw new UserError(`node "${node}" is not registered`, { fix: `bring it back with: kubelab node rebuild ${node}` });
+      if (statusOf(error) === 404) throw new UserError(`node "${node}" is not registered`, { cause: error, fix: `bring it back with: kubelab node rebuild ${node}` });
       throw new UserError(`cannot update node ${node}: ${messageOf(error)}`, { cause: error });
     }
     await updateNodes(name, (nodes) => withNode(nodes, { ...shape, maxPods }));
