@@ -13,6 +13,8 @@ export default defineLab({
   title: 'Draining and rebuilding a node',
   summary: 'Cordon and drain a worker under a PodDisruptionBudget, delete it, rebuild it and bring it back, without kuard ever dropping below its budget.',
   order: 40,
+  // The deleted node must come back, as a rebuilt machine would.
+  needs: ['rebuild'],
   shape: { nodes: NODES },
   setup: restoreStart,
   async teardown(ctx) {

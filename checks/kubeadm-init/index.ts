@@ -14,6 +14,8 @@ export default defineLab({
   title: 'kubeadm init, phase by phase, and joining a node',
   summary: 'The PKI, kubeadm-config, bootstrap tokens and cluster-info that kubeadm init leaves behind, and a real token-discovery join of kub4.',
   order: 10,
+  // kub4 joins with the learner's token and CA hash: only a provider whose nodes join can run it.
+  needs: ['join'],
   shape: {},
   async setup(ctx) {
     await ctx.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NAMESPACE}\n`);
