@@ -187,7 +187,10 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
   let signal: string | undefined;
   let onSignal: (name: NodeJS.Signals) => void = () => {};
   const interrupted = new Promise<string>((resolve) => {
-    onSignal = (name) => resolve((signal ??= stopSignals[name as keyof typeof stopSignals]));
+    onSignal = (name) => {
+      signal ??= stopSignals[name as keyof typeof stopSignals];
+      resolve(signal);
+    };
   });
   // `on`, not `once`: behind the launcher (bin/kubelab.js) a terminal's Ctrl-C arrives twice, from
   // the terminal and passed on, and a second one must not cut the shutdown short.

@@ -4,6 +4,7 @@
 // KUBELAB_TARGET; with no running cluster the snapshot says so instead.
 import { ApisApi, CoreApi, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
 import { clean } from '../../src/bridge/cluster.ts';
+import type { ClusterAccess } from '../../src/cluster/provider.ts';
 import { resolveTarget, targetName, type ClusterTarget } from '../../src/target.ts';
 import { loadKubeConfig } from '../../src/kube/client.ts';
 
@@ -32,19 +33,15 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 async function take(): Promise<unknown> {
-  let access;
+  let access: ClusterAccess;
   try {
     access = resolveTarget(target, 'read').access;
   } catch {
     return { available: false, cluster: name, reason: `there was no cluster named "${name}"` };
   }
   const kc = loadKubeConfig(access.kubeconfig, access.context);
-  let version;
-  try {
-    version = await within(kc.makeApiClient(VersionApi).getCode(), 5000);
-  } catch (error) {
-    return { available: false, cluster: name, reason: `cluster "${name}" was not answering (${(error as Error).message.split('\n')[0]})` };
-  }
+  const version = await within(kc.makeApiClient(VersionApi).getCode(), 5000).catch((error: Error) => error);
+  if (version instanceof Error) return { available: false, cluster: name, reason: `cluster "${name}" was not answering (${version.message.split('\n')[0]})` };
   const api = KubernetesObjectApi.makeApiClient(kc);
   const objects: Record<string, unknown[]> = {};
   for (const [apiVersion, kind] of KINDS) {

@@ -7,6 +7,7 @@ import { messageOf, statusOf, loadKubeConfig } from '../kube/client.ts';
 import { getExercises, getLab } from '../engine/registry.ts';
 import { checkLab } from '../engine/session.ts';
 import type { CheckResult } from '../engine/run.ts';
+import type { Lab } from '../engine/model.ts';
 import { HttpError } from './http.ts';
 import { limits, withinTime } from './limits.ts';
 import type { ObjectRef, Selection } from './params.ts';
@@ -142,7 +143,7 @@ export class Cluster {
 
   /** Runs a lab's checks (or one exercise's) as `kubelab check` does, with the read-only checker identity. */
   async check(labId: string, exerciseId: string | undefined, timeoutMs: number | undefined): Promise<CheckResult[]> {
-    let lab;
+    let lab: Lab;
     try {
       lab = getLab(labId);
       getExercises(lab, exerciseId);

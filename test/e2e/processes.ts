@@ -95,10 +95,12 @@ export async function startServe(env: NodeJS.ProcessEnv = {}, options: ServeOpti
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + (options.waitMs ?? 180_000);
-  let match: RegExpExecArray | null = null;
-  while (!(match = /Open the labs: (http:\/\/127\.0\.0\.1:(\d+))\/#kubelab=(\d+)\.([\w-]+)/.exec(output))) {
+  const link = /Open the labs: (http:\/\/127\.0\.0\.1:(\d+))\/#kubelab=(\d+)\.([\w-]+)/;
+  let match = link.exec(output);
+  while (!match) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`kubelab serve did not print its link:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
+    match = link.exec(output);
   }
   return {
     child,

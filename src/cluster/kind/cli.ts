@@ -87,12 +87,9 @@ async function run(bin: string, args: string[], what: string, progress?: Progres
       if (status) progress?.update(status);
     }
   });
-  let result;
-  try {
-    result = await child;
-  } catch (error) {
+  const result = await child.catch((error: unknown) => {
     throw new UserError(`cannot run ${bin}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
-  }
+  });
   if (result.exitCode !== 0) throw new UserError(`${what} failed: ${kindErrorLine(result.stderr)}`, { cause: new Error(result.stderr) });
   return result.stdout;
 }
