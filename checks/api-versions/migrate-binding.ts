@@ -23,7 +23,9 @@ export const migrateBinding: Exercise = {
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'flannel' },
           subjects: [{ kind: 'ServiceAccount', name: 'flannel', namespace: 'kube-system' }],
         });
-        return mismatch ? fail('roleRef ClusterRole flannel and subject ServiceAccount kube-system/flannel', describeMismatch(mismatch), [binding]) : pass('ClusterRoleBinding flannel binds ClusterRole flannel to kube-system/flannel');
+        return mismatch
+          ? fail('roleRef ClusterRole flannel and subject ServiceAccount kube-system/flannel', describeMismatch(mismatch), [binding])
+          : pass('ClusterRoleBinding flannel binds ClusterRole flannel to kube-system/flannel');
       },
     },
     {
@@ -34,7 +36,11 @@ export const migrateBinding: Exercise = {
       async run(ctx) {
         const binding = await readObject<V1ClusterRoleBinding>(ctx, 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'flannel');
         const applied = lastApplied(binding);
-        if (!applied) return fail('a binding applied with kubectl apply', binding ? 'a binding without last-applied-configuration (made with kubectl create?)' : 'no binding');
+        if (!applied)
+          return fail(
+            'a binding applied with kubectl apply',
+            binding ? 'a binding without last-applied-configuration (made with kubectl create?)' : 'no binding',
+          );
         return applied.apiVersion === 'rbac.authorization.k8s.io/v1'
           ? pass('last applied as rbac.authorization.k8s.io/v1')
           : fail('apiVersion rbac.authorization.k8s.io/v1 in the applied manifest', `apiVersion ${String(applied.apiVersion)}`, [applied]);

@@ -24,7 +24,12 @@ async function checkAnswer(ctx: CheckContext) {
   const missing = expected.filter((v) => !answered.includes(v));
   const wrong = answered.filter((v) => !expected.includes(v));
   if (!missing.length && !wrong.length) return pass(`all ${expected.length} retired group/versions named, none still served`);
-  const found = [missing.length ? `${missing.length} missing (e.g. ${missing[0]})` : '', wrong.length ? `${wrong.length} wrong (${wrong.slice(0, 3).join(', ')} ${wrong.some((w) => served.has(w)) ? 'is still served' : 'is not in the notes'})` : '']
+  const found = [
+    missing.length ? `${missing.length} missing (e.g. ${missing[0]})` : '',
+    wrong.length
+      ? `${wrong.length} wrong (${wrong.slice(0, 3).join(', ')} ${wrong.some((w) => served.has(w)) ? 'is still served' : 'is not in the notes'})`
+      : '',
+  ]
     .filter(Boolean)
     .join('; ');
   return fail(`${expected.length} retired group/versions`, found, [{ answered, servedNow: [...served] }]);
@@ -45,7 +50,9 @@ export const retiredVersions: Exercise = {
   ],
   async solve(ctx) {
     const { expected } = await retired(ctx.kc);
-    await ctx.apply(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${ANSWERS.name}\n  namespace: ${ANSWERS.namespace}\ndata:\n  ${ANSWERS.key}: "${expected.join(' ')}"\n`);
+    await ctx.apply(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${ANSWERS.name}\n  namespace: ${ANSWERS.namespace}\ndata:\n  ${ANSWERS.key}: "${expected.join(' ')}"\n`,
+    );
   },
   async reset(ctx) {
     await ctx.kubectl(['delete', 'configmap', ANSWERS.name, '-n', ANSWERS.namespace, '--ignore-not-found']);

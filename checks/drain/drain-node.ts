@@ -19,7 +19,9 @@ export const drainNode: Exercise = {
       hint: `kubectl cordon ${NODE} (kubectl drain cordons first); kubectl get nodes then shows Ready,SchedulingDisabled`,
       run: recorded((r) => {
         const c = cordonedAt(r.timeline);
-        return c ? pass(`${NODE} cordoned at ${clock(c.t)}`) : fail(`${NODE} marked unschedulable`, `${NODE} has been schedulable since ${clock(r.startedAt)}`);
+        return c
+          ? pass(`${NODE} cordoned at ${clock(c.t)}`)
+          : fail(`${NODE} marked unschedulable`, `${NODE} has been schedulable since ${clock(r.startedAt)}`);
       }),
     },
     {
@@ -33,9 +35,15 @@ export const drainNode: Exercise = {
         if (d) return pass(`${NODE} cordoned and empty of other pods at ${clock(d.t)}`);
         const cordoned = r.timeline.filter((s) => s.node === 'cordoned');
         if (!cordoned.length) return fail(`${NODE} cordoned, then emptied`, `${NODE} was never cordoned`);
-        const now = (await ctx.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${NODE}` })).items.filter((p) => !isDaemonSetPod(p));
+        const now = (await ctx.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${NODE}` })).items.filter(
+          (p) => !isDaemonSetPod(p),
+        );
         const fewest = Math.min(...cordoned.map((s) => s.nodePods));
-        return fail(`0 pods outside DaemonSets on cordoned ${NODE}`, `at least ${fewest} stayed (now: ${now.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(', ') || 'none'})`, now);
+        return fail(
+          `0 pods outside DaemonSets on cordoned ${NODE}`,
+          `at least ${fewest} stayed (now: ${now.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).join(', ') || 'none'})`,
+          now,
+        );
       }),
     },
     {
@@ -47,7 +55,10 @@ export const drainNode: Exercise = {
       run: recorded((r) => {
         const d = drainedAt(r.timeline);
         if (!d) return fail(`a drain of ${NODE} with ${DEPLOYMENT} at ≥ ${r.budget} available`, `${NODE} has not been drained yet`);
-        const before = dips(r.timeline.filter((s) => s.t <= d.t), r.budget);
+        const before = dips(
+          r.timeline.filter((s) => s.t <= d.t),
+          r.budget,
+        );
         return before.length === 0
           ? pass(`≥ ${r.budget} replicas available from ${clock(r.startedAt)} to the end of the drain at ${clock(d.t)}`)
           : fail(`≥ ${r.budget} replicas available`, `${before[0]!.available} available at ${clock(before[0]!.from)}`, before);

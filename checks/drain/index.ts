@@ -11,7 +11,8 @@ import { NODES, readNode, restoreStart } from './stage.ts';
 export default defineLab({
   id: 'drain',
   title: 'Draining and rebuilding a node',
-  summary: 'Cordon and drain a worker under a PodDisruptionBudget, delete it, rebuild it and bring it back, without kuard ever dropping below its budget.',
+  summary:
+    'Cordon and drain a worker under a PodDisruptionBudget, delete it, rebuild it and bring it back, without kuard ever dropping below its budget.',
   order: 40,
   // The deleted node must come back, as a rebuilt machine would.
   needs: ['rebuild'],

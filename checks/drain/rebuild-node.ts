@@ -20,11 +20,16 @@ export const rebuildNode: Exercise = {
       hint: `kubectl drain ${NODE} --ignore-daemonsets first, then kubectl delete node ${NODE}`,
       run: recorded((r) => {
         const all = deletions(r.timeline);
-        if (!all.length) return fail(`kubectl delete node ${NODE} after a drain`, `${NODE} has not been deleted since ${clock(r.startedAt)}`);
+        if (!all.length)
+          return fail(`kubectl delete node ${NODE} after a drain`, `${NODE} has not been deleted since ${clock(r.startedAt)}`);
         const bad = unsafeDeletions(r.timeline)[0];
         if (bad) {
           const state = bad.before.node === 'cordoned' ? 'cordoned' : 'still schedulable';
-          return fail(`${NODE} cordoned and empty when deleted`, `deleted at ${clock(bad.t)} while ${state}, holding ${bad.before.nodePods} pods outside DaemonSets`, [bad]);
+          return fail(
+            `${NODE} cordoned and empty when deleted`,
+            `deleted at ${clock(bad.t)} while ${state}, holding ${bad.before.nodePods} pods outside DaemonSets`,
+            [bad],
+          );
         }
         return pass(`${NODE} deleted at ${clock(all[0]!.t)}, cordoned and drained`);
       }),
@@ -38,7 +43,9 @@ export const rebuildNode: Exercise = {
       run: recorded(async (r, ctx) => {
         const node = await readNode(ctx, NODE);
         const problem = rebuiltState(node, r);
-        return problem ? fail(`${NODE} registered again (a new uid)`, problem) : pass(`${NODE} registered again (uid ${node!.metadata!.uid!.slice(0, 8)}…)`);
+        return problem
+          ? fail(`${NODE} registered again (a new uid)`, problem)
+          : pass(`${NODE} registered again (uid ${node!.metadata!.uid!.slice(0, 8)}…)`);
       }),
     },
     {
@@ -62,13 +69,20 @@ export const rebuildNode: Exercise = {
       hint: 'evict through kubectl drain (which honours the PodDisruptionBudget) before deleting the node; never delete pods or the node while they still serve',
       run: recorded((r) => {
         if (!watcherAlive(r)) {
-          return fail('the availability watcher running', `its last heartbeat was at ${clock(r.heartbeat)}: it stopped (was the cluster down?), so the record may have a gap — kubelab reset drain starts it again`);
+          return fail(
+            'the availability watcher running',
+            `its last heartbeat was at ${clock(r.heartbeat)}: it stopped (was the cluster down?), so the record may have a gap — kubelab reset drain starts it again`,
+          );
         }
         const dropped = dips(r.timeline, r.budget);
         if (dropped.length) {
           const worst = Math.min(...dropped.map((d) => d.available));
           const first = dropped[0]!;
-          return fail(`≥ ${r.budget} of ${REPLICAS} replicas available throughout`, `${dropped.length} drop(s), down to ${worst} available (first at ${clock(first.from)}${first.to ? ` for ${((first.to - first.from) / 1000).toFixed(1)} s` : ', still'})`, dropped);
+          return fail(
+            `≥ ${r.budget} of ${REPLICAS} replicas available throughout`,
+            `${dropped.length} drop(s), down to ${worst} available (first at ${clock(first.from)}${first.to ? ` for ${((first.to - first.from) / 1000).toFixed(1)} s` : ', still'})`,
+            dropped,
+          );
         }
         return pass(`never fewer than ${r.lowest?.available ?? REPLICAS} available (budget ${r.budget}) since ${clock(r.startedAt)}`);
       }),

@@ -16,13 +16,16 @@ async function readRecord(ctx: CheckContext): Promise<AvailabilityRecord | undef
 export function recorded(run: (r: AvailabilityRecord, ctx: CheckContext) => Promise<Observation> | Observation) {
   return async (ctx: CheckContext): Promise<Observation> => {
     const r = await readRecord(ctx);
-    return r ? run(r, ctx) : fail(`the availability record ${RECORD.namespace}/${RECORD.name}`, 'none: kubelab start drain launches the watcher that writes it');
+    return r
+      ? run(r, ctx)
+      : fail(`the availability record ${RECORD.namespace}/${RECORD.name}`, 'none: kubelab start drain launches the watcher that writes it');
   };
 }
 
 /** Why the node is not the rebuilt one (registered again since the record started, so with another uid), or undefined when it is. */
 export function rebuiltState(node: V1Node | undefined, r: AvailabilityRecord): string | undefined {
   if (!node) return `${NODE} is not registered (rebuild it: kubelab node rebuild ${NODE})`;
-  if (node.metadata?.uid === r.nodeUid) return `the same ${NODE} as when the lab started (uid ${r.nodeUid.slice(0, 8)}…): it was not deleted and registered again`;
+  if (node.metadata?.uid === r.nodeUid)
+    return `the same ${NODE} as when the lab started (uid ${r.nodeUid.slice(0, 8)}…): it was not deleted and registered again`;
   return undefined;
 }

@@ -1,7 +1,18 @@
 // Setting the stage: kuard under its PodDisruptionBudget, fully available, with a replica on
 // the node to drain, the node registered and schedulable, and a fresh availability watcher.
 import { PolicyV1Api, type V1Node, type V1Pod } from '@kubernetes/client-node';
-import { DEFAULT_MAX_PODS, eventsWithReason, ignoreNotFound, isPodReady, parseNodes, pollUntil, UserError, workloadContainer, type LabContext, type NodeOperations } from '../../src/engine/sdk.ts';
+import {
+  DEFAULT_MAX_PODS,
+  eventsWithReason,
+  ignoreNotFound,
+  isPodReady,
+  parseNodes,
+  pollUntil,
+  UserError,
+  workloadContainer,
+  type LabContext,
+  type NodeOperations,
+} from '../../src/engine/sdk.ts';
 import { DEPLOYMENT, MIN_AVAILABLE, NAMESPACE, NODE, RECORD, REPLICAS } from './constants.ts';
 import { startWatcher } from './watcher/launch.ts';
 
@@ -52,7 +63,10 @@ spec:
 
 /** Rebuilding a node happens on its machine, so only the provider that runs the nodes can do it. */
 export function requireNodes(ctx: LabContext): NodeOperations {
-  if (!ctx.nodes) throw new UserError('this lab rebuilds a node, which kubelab can do only on clusters it created', { fix: 'run it on a kubelab cluster: kubelab start drain' });
+  if (!ctx.nodes)
+    throw new UserError('this lab rebuilds a node, which kubelab can do only on clusters it created', {
+      fix: 'run it on a kubelab cluster: kubelab start drain',
+    });
   return ctx.nodes;
 }
 
@@ -69,7 +83,10 @@ async function kuardPods(ctx: LabContext): Promise<V1Pod[]> {
 /** How many replicas are available, or undefined once the rollout is complete. */
 async function unavailable(ctx: LabContext): Promise<string | undefined> {
   const d = await ctx.apps.readNamespacedDeployment({ name: DEPLOYMENT, namespace: NAMESPACE });
-  const done = (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) && (d.status?.availableReplicas ?? 0) >= REPLICAS && (d.status?.replicas ?? 0) === REPLICAS;
+  const done =
+    (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+    (d.status?.availableReplicas ?? 0) >= REPLICAS &&
+    (d.status?.replicas ?? 0) === REPLICAS;
   return done ? undefined : `${d.status?.availableReplicas ?? 0}/${REPLICAS} replicas available`;
 }
 
@@ -100,13 +117,19 @@ async function placeOnNode(ctx: LabContext): Promise<void> {
       const pods = await kuardPods(ctx);
       if (pods.some((p) => p.spec?.nodeName === NODE)) return { value: undefined };
       // A replica moved a moment ago may not show in the Deployment's status yet: count the pods too.
-      const waiting = (await unavailable(ctx)) ?? (pods.filter(isPodReady).length === REPLICAS && pods.length === REPLICAS ? undefined : `${pods.length} replicas, not all Ready`);
+      const waiting =
+        (await unavailable(ctx)) ??
+        (pods.filter(isPodReady).length === REPLICAS && pods.length === REPLICAS ? undefined : `${pods.length} replicas, not all Ready`);
       if (waiting) return { state: `no replica on ${NODE}; ${waiting}` };
       const busiest = [...Map.groupBy(pods, (p) => p.spec?.nodeName ?? '').values()].sort((a, b) => b.length - a.length)[0]![0]!;
       await ignoreNotFound(ctx.core.deleteNamespacedPod({ name: busiest.metadata!.name!, namespace: NAMESPACE }));
       return { state: `no replica on ${NODE}; moved ${busiest.metadata!.name} off ${busiest.spec?.nodeName}` };
     },
-    { timeoutMs: 180_000, describe: `a kuard replica on ${NODE}`, fix: `kubectl get pods -n ${NAMESPACE} -o wide; kubectl get node ${NODE}` },
+    {
+      timeoutMs: 180_000,
+      describe: `a kuard replica on ${NODE}`,
+      fix: `kubectl get pods -n ${NAMESPACE} -o wide; kubectl get node ${NODE}`,
+    },
   );
 }
 
@@ -118,7 +141,12 @@ export async function restoreStart(ctx: LabContext): Promise<void> {
   await waitAvailable(ctx);
   await placeOnNode(ctx);
   const pdb = await ctx.kc.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ name: DEPLOYMENT, namespace: NAMESPACE });
-  await startWatcher(ctx.kc, { namespace: NAMESPACE, deployment: DEPLOYMENT, node: NODE }, RECORD, Number(pdb.spec?.minAvailable ?? MIN_AVAILABLE));
+  await startWatcher(
+    ctx.kc,
+    { namespace: NAMESPACE, deployment: DEPLOYMENT, node: NODE },
+    RECORD,
+    Number(pdb.spec?.minAvailable ?? MIN_AVAILABLE),
+  );
 }
 
 export async function drain(ctx: LabContext): Promise<void> {

@@ -10,7 +10,11 @@ async function recordedTokenSecret(ctx: CheckContext): Promise<{ secret: V1Secre
   const data = await answers(ctx, ANSWERS.token);
   if (!data) return fail(`ConfigMap ${NAMESPACE}/${ANSWERS.token}`, 'no such ConfigMap');
   const id = data['token-id']?.trim() ?? '';
-  if (id.includes('.')) return fail('only the token id (the six characters before the dot)', 'the whole token, secret included: a token secret is a credential, keep it out of ConfigMaps');
+  if (id.includes('.'))
+    return fail(
+      'only the token id (the six characters before the dot)',
+      'the whole token, secret included: a token secret is a credential, keep it out of ConfigMaps',
+    );
   if (!/^[a-z0-9]{6}$/.test(id)) return fail('token-id: six lower-case letters or digits', `token-id: ${id || '(missing)'}`);
   const secret = await readObject<V1Secret>(ctx, 'v1', 'Secret', `bootstrap-token-${id}`, 'kube-system');
   if (!secret) return fail(`Secret kube-system/bootstrap-token-${id}`, `no bootstrap token with id ${id}`);
@@ -23,7 +27,8 @@ async function checkTokenId(ctx: CheckContext): Promise<Observation> {
   const problem = tokenProblem(recorded.secret);
   if (problem) return fail('a bootstrap token that can authenticate and sign', problem);
   const cm = await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', 'cluster-info', 'kube-public');
-  if (!cm?.data?.[`jws-kubeconfig-${recorded.id}`]) return fail(`cluster-info signed for token ${recorded.id}`, `no jws-kubeconfig-${recorded.id} in kube-public/cluster-info yet`);
+  if (!cm?.data?.[`jws-kubeconfig-${recorded.id}`])
+    return fail(`cluster-info signed for token ${recorded.id}`, `no jws-kubeconfig-${recorded.id} in kube-public/cluster-info yet`);
   return pass(`token ${recorded.id} exists, can authenticate, and has signed cluster-info`);
 }
 
@@ -33,7 +38,9 @@ async function checkTokenGroups(ctx: CheckContext): Promise<Observation> {
   const data = (await answers(ctx, ANSWERS.token)) ?? {};
   const expected = wordsOf(decode(recorded.secret, 'auth-extra-groups'));
   const answered = wordsOf(data.groups);
-  return sameList(answered, expected) ? pass(`groups ${expected.join(' ')}`) : fail(`groups: ${expected.join(' ')}`, `groups: ${answered.join(' ') || '(missing)'}`);
+  return sameList(answered, expected)
+    ? pass(`groups ${expected.join(' ')}`)
+    : fail(`groups: ${expected.join(' ')}`, `groups: ${answered.join(' ') || '(missing)'}`);
 }
 
 export const bootstrapToken: Exercise = {

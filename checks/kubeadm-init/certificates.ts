@@ -4,7 +4,19 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { $, defaultShape, ensureBinaries, fail, nthAddress, pass, versions, type CheckContext, type Exercise, type LabContext, type Observation } from '../../src/engine/sdk.ts';
+import {
+  $,
+  defaultShape,
+  ensureBinaries,
+  fail,
+  nthAddress,
+  pass,
+  versions,
+  type CheckContext,
+  type Exercise,
+  type LabContext,
+  type Observation,
+} from '../../src/engine/sdk.ts';
 import { answeredIps, answers, deleteAnswers, putAnswers, recordHint, sameList } from './answers.ts';
 import { advertisedAddresses, clusterConfiguration, clusterInfoCa, servingCertificate } from './cluster.ts';
 import { ANSWERS, NAMESPACE } from './constants.ts';
@@ -32,10 +44,16 @@ async function checkOwnPki(ctx: CheckContext): Promise<Observation> {
   const pki = recordedPki(await answers(ctx, ANSWERS.certificates));
   if (typeof pki === 'string') return fail('your apiserver.crt and ca.crt, recorded as PEM', pki);
   const { cert, ca } = pki;
-  if (subjectField(cert, 'CN')[0] !== 'kube-apiserver') return fail('an API server certificate (CN kube-apiserver)', `subject ${nameLine(cert, 'subject')}`);
-  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return fail('apiserver.crt signed by the recorded ca.crt', `apiserver.crt was issued by ${nameLine(cert, 'issuer')}, and ca.crt's key did not sign it`);
+  if (subjectField(cert, 'CN')[0] !== 'kube-apiserver')
+    return fail('an API server certificate (CN kube-apiserver)', `subject ${nameLine(cert, 'subject')}`);
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey))
+    return fail(
+      'apiserver.crt signed by the recorded ca.crt',
+      `apiserver.crt was issued by ${nameLine(cert, 'issuer')}, and ca.crt's key did not sign it`,
+    );
   const clusterCa = new X509Certificate(await clusterInfoCa(ctx));
-  if (ca.fingerprint256 === clusterCa.fingerprint256) return fail('a PKI you generated with kubeadm init phase certs all', 'ca.crt is the running cluster’s own CA');
+  if (ca.fingerprint256 === clusterCa.fingerprint256)
+    return fail('a PKI you generated with kubeadm init phase certs all', 'ca.crt is the running cluster’s own CA');
   return pass('apiserver.crt (CN kube-apiserver) is signed by your own ca.crt, not the cluster’s');
 }
 
@@ -52,7 +70,11 @@ async function checkRequiredSans(ctx: CheckContext): Promise<Observation> {
 }
 
 /** Your recorded certificates and the addresses you listed under `key`, or what is missing. */
-async function recordedSans(ctx: CheckContext, key: string, expected: string): Promise<{ pki: RecordedPki; answered: string[] } | Observation> {
+async function recordedSans(
+  ctx: CheckContext,
+  key: string,
+  expected: string,
+): Promise<{ pki: RecordedPki; answered: string[] } | Observation> {
   const data = await answers(ctx, ANSWERS.certificates);
   const pki = recordedPki(data);
   if (typeof pki === 'string') return fail(expected, pki);
@@ -65,7 +87,9 @@ async function checkRecordedSans(ctx: CheckContext): Promise<Observation> {
   if ('pass' in recorded) return recorded;
   const actual = ipSans(recorded.pki.cert);
   const { answered } = recorded;
-  return sameList(answered, actual) ? pass(`ip-sans lists exactly ${actual.join(' ')}`) : fail(`ip-sans: ${actual.join(' ')}`, `ip-sans: ${answered.join(' ') || '(empty)'}`);
+  return sameList(answered, actual)
+    ? pass(`ip-sans lists exactly ${actual.join(' ')}`)
+    : fail(`ip-sans: ${actual.join(' ')}`, `ip-sans: ${answered.join(' ') || '(empty)'}`);
 }
 
 /** The IP SANs of the running API server's certificate, and those of them yours lacks. */
@@ -82,7 +106,9 @@ async function checkClusterOnlySans(ctx: CheckContext): Promise<Observation> {
   const { answered } = recorded;
   return sameList(answered, expected)
     ? pass(`the serving certificate adds ${expected.join(' ') || 'nothing'} to yours`)
-    : fail(`cluster-only-ip-sans: ${expected.join(' ') || '(empty)'}`, `cluster-only-ip-sans: ${answered.join(' ') || '(empty)'}`, [{ serving, yours: mine }]);
+    : fail(`cluster-only-ip-sans: ${expected.join(' ') || '(empty)'}`, `cluster-only-ip-sans: ${answered.join(' ') || '(empty)'}`, [
+        { serving, yours: mine },
+      ]);
 }
 
 async function solveCertificates(ctx: LabContext): Promise<void> {
@@ -114,7 +140,10 @@ export const certificates: Exercise = {
       id: 'own-pki',
       title: 'apiserver.crt is a kube-apiserver certificate signed by a CA you generated',
       points: 2,
-      hint: recordHint(ANSWERS.certificates, '--from-file=pki/apiserver.crt --from-file=pki/ca.crt --from-literal=ip-sans="…" --from-literal=cluster-only-ip-sans="…"'),
+      hint: recordHint(
+        ANSWERS.certificates,
+        '--from-file=pki/apiserver.crt --from-file=pki/ca.crt --from-literal=ip-sans="…" --from-literal=cluster-only-ip-sans="…"',
+      ),
       run: checkOwnPki,
     },
     {

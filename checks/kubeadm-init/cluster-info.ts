@@ -19,7 +19,10 @@ async function checkAnonymous(ctx: CheckContext): Promise<Observation> {
   const wrong = Object.entries(live).filter(([key, status]) => data[key]?.trim() !== status);
   return wrong.length === 0
     ? pass(`anonymous GET: cluster-info ${live['cluster-info-status']}, kubeadm-config ${live['kubeadm-config-status']}`)
-    : fail('the HTTP status an anonymous request really gets for each', wrong.map(([key]) => `${key}: ${data[key] ?? '(missing)'}`).join(', '));
+    : fail(
+        'the HTTP status an anonymous request really gets for each',
+        wrong.map(([key]) => `${key}: ${data[key] ?? '(missing)'}`).join(', '),
+      );
 }
 
 async function checkCaHash(ctx: CheckContext): Promise<Observation> {
@@ -28,7 +31,8 @@ async function checkCaHash(ctx: CheckContext): Promise<Observation> {
   const expected = caCertHash(await clusterInfoCa(ctx));
   const answered = data['ca-cert-hash']?.trim().toLowerCase() ?? '';
   if (answered === expected) return pass(`ca-cert-hash ${expected}`);
-  if (answered && !answered.startsWith('sha256:')) return fail('sha256:<64 hex digits>', `ca-cert-hash ${answered} (prefix it with sha256:)`);
+  if (answered && !answered.startsWith('sha256:'))
+    return fail('sha256:<64 hex digits>', `ca-cert-hash ${answered} (prefix it with sha256:)`);
   return fail('the SHA-256 of the cluster CA’s public key (SPKI, DER)', `ca-cert-hash ${answered || '(missing)'}`);
 }
 

@@ -22,7 +22,8 @@ interface ClusterConfiguration {
 
 export async function clusterConfiguration(ctx: CheckContext): Promise<ClusterConfiguration> {
   const cm = await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', 'kubeadm-config', 'kube-system');
-  if (!cm?.data?.ClusterConfiguration) throw new UserError('kube-system/kubeadm-config has no ClusterConfiguration: was kubeadm init phase upload-config run?');
+  if (!cm?.data?.ClusterConfiguration)
+    throw new UserError('kube-system/kubeadm-config has no ClusterConfiguration: was kubeadm init phase upload-config run?');
   return parse(cm.data.ClusterConfiguration) as ClusterConfiguration;
 }
 
@@ -37,7 +38,9 @@ export async function clusterInfoCa(ctx: CheckContext): Promise<string> {
 
 /** The address kube-apiserver advertises: it publishes it as the endpoint of Service default/kubernetes. */
 export async function advertisedAddresses(ctx: CheckContext): Promise<string[]> {
-  const slices = await ctx.kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' });
+  const slices = await ctx.kc
+    .makeApiClient(DiscoveryV1Api)
+    .listNamespacedEndpointSlice({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' });
   return [...new Set(slices.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)))];
 }
 

@@ -12,7 +12,8 @@ import { networking } from './networking.ts';
 export default defineLab({
   id: 'kubeadm-init',
   title: 'kubeadm init, phase by phase, and joining a node',
-  summary: 'The PKI, kubeadm-config, bootstrap tokens and cluster-info that kubeadm init leaves behind, and a real token-discovery join of kub4.',
+  summary:
+    'The PKI, kubeadm-config, bootstrap tokens and cluster-info that kubeadm init leaves behind, and a real token-discovery join of kub4.',
   order: 10,
   // kub4 joins with the learner's token and CA hash: only a provider whose nodes join can run it.
   needs: ['join'],

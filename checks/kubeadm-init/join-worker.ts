@@ -3,7 +3,21 @@
 // made with a bootstrap token), whichever way the learner joined it.
 import { X509Certificate } from 'node:crypto';
 import { CertificatesV1Api, type V1CertificateSigningRequest, type V1Node } from '@kubernetes/client-node';
-import { caCertHash, fail, isReady, KUBELET_CLIENT_SIGNER, pass, readObject, requestCommonName, UserError, type CheckContext, type Exercise, type LabContext, type NodeOperations, type Observation } from '../../src/engine/sdk.ts';
+import {
+  caCertHash,
+  fail,
+  isReady,
+  KUBELET_CLIENT_SIGNER,
+  pass,
+  readObject,
+  requestCommonName,
+  UserError,
+  type CheckContext,
+  type Exercise,
+  type LabContext,
+  type NodeOperations,
+  type Observation,
+} from '../../src/engine/sdk.ts';
 import { clusterInfoCa } from './cluster.ts';
 import { JOIN_NODE } from './constants.ts';
 import { decode, usableTokenSecret } from './tokens.ts';
@@ -17,8 +31,11 @@ const CSR_WINDOW_MS = 5 * 60_000;
 async function checkNodeReady(ctx: CheckContext): Promise<Observation> {
   const node = await readObject<V1Node>(ctx, 'v1', 'Node', JOIN_NODE);
   if (!node) return fail(`Node ${JOIN_NODE}`, `no Node ${JOIN_NODE}`);
-  if (node.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined) return fail(`${JOIN_NODE} as a worker`, `${JOIN_NODE} is a control-plane node`);
-  return isReady(node) ? pass(`Node ${JOIN_NODE} is Ready`) : fail(`Node ${JOIN_NODE} Ready`, `Node ${JOIN_NODE} is not Ready`, [node.status?.conditions]);
+  if (node.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined)
+    return fail(`${JOIN_NODE} as a worker`, `${JOIN_NODE} is a control-plane node`);
+  return isReady(node)
+    ? pass(`Node ${JOIN_NODE} is Ready`)
+    : fail(`Node ${JOIN_NODE} Ready`, `Node ${JOIN_NODE} is not Ready`, [node.status?.conditions]);
 }
 
 const requestedFor = (csr: V1CertificateSigningRequest) => requestCommonName(Buffer.from(csr.spec.request, 'base64').toString('utf8'));
@@ -28,11 +45,13 @@ function csrProblem(csr: V1CertificateSigningRequest, ca: X509Certificate): stri
   const name = csr.metadata?.name;
   const approved = csr.status?.conditions?.some((c) => c.type === 'Approved' && c.status === 'True');
   if (csr.spec.signerName !== KUBELET_CLIENT_SIGNER) return `${name}: signer ${csr.spec.signerName}`;
-  if (!/^system:bootstrap:[a-z0-9]{6}$/.test(csr.spec.username ?? '')) return `${name}: requested by ${csr.spec.username}, not by a bootstrap token`;
+  if (!/^system:bootstrap:[a-z0-9]{6}$/.test(csr.spec.username ?? ''))
+    return `${name}: requested by ${csr.spec.username}, not by a bootstrap token`;
   if (!approved) return `${name}: not approved`;
   if (!csr.status?.certificate) return `${name}: approved but no certificate issued`;
   const cert = new X509Certificate(Buffer.from(csr.status.certificate, 'base64').toString('utf8'));
-  if (subjectField(cert, 'CN')[0] !== NODE_USER || subjectField(cert, 'O').join() !== 'system:nodes') return `${name}: certificate for ${nameLine(cert, 'subject')}`;
+  if (subjectField(cert, 'CN')[0] !== NODE_USER || subjectField(cert, 'O').join() !== 'system:nodes')
+    return `${name}: certificate for ${nameLine(cert, 'subject')}`;
   if (!cert.verify(ca.publicKey)) return `${name}: certificate not signed by the cluster CA`;
   return undefined;
 }
@@ -43,21 +62,36 @@ async function checkCsr(ctx: CheckContext): Promise<Observation> {
   const registered = new Date(node.metadata?.creationTimestamp ?? 0).getTime();
   const all = (await ctx.kc.makeApiClient(CertificatesV1Api).listCertificateSigningRequest()).items;
   // Only a request made shortly before this Node registered can be where its credentials came from.
-  const mine = all.filter((csr) => requestedFor(csr) === NODE_USER).filter((csr) => {
-    const created = new Date(csr.metadata?.creationTimestamp ?? 0).getTime();
-    return created <= registered && registered - created <= CSR_WINDOW_MS;
-  });
-  if (mine.length === 0) return fail(`a CertificateSigningRequest for ${NODE_USER}, made just before Node ${JOIN_NODE} registered`, `none of ${all.length} CSRs is one`);
+  const mine = all
+    .filter((csr) => requestedFor(csr) === NODE_USER)
+    .filter((csr) => {
+      const created = new Date(csr.metadata?.creationTimestamp ?? 0).getTime();
+      return created <= registered && registered - created <= CSR_WINDOW_MS;
+    });
+  if (mine.length === 0)
+    return fail(
+      `a CertificateSigningRequest for ${NODE_USER}, made just before Node ${JOIN_NODE} registered`,
+      `none of ${all.length} CSRs is one`,
+    );
   const ca = new X509Certificate(await clusterInfoCa(ctx));
   const problems = mine.map((csr) => csrProblem(csr, ca));
   const good = mine.find((_, i) => problems[i] === undefined);
-  if (good) return pass(`${good.metadata?.name} by ${good.spec.username}: approved, certificate issued for ${NODE_USER} (O system:nodes) by the cluster CA`, [good]);
-  return fail(`an approved ${KUBELET_CLIENT_SIGNER} CSR from system:bootstrap:<token id>, with its certificate issued`, problems.join('; '), mine);
+  if (good)
+    return pass(
+      `${good.metadata?.name} by ${good.spec.username}: approved, certificate issued for ${NODE_USER} (O system:nodes) by the cluster CA`,
+      [good],
+    );
+  return fail(
+    `an approved ${KUBELET_CLIENT_SIGNER} CSR from system:bootstrap:<token id>, with its certificate issued`,
+    problems.join('; '),
+    mine,
+  );
 }
 
 /** Joining a node happens on a machine, so only the provider that runs the cluster's nodes can do it. */
 function requireNodes(ctx: LabContext): NodeOperations {
-  if (!ctx.nodes) throw new UserError('joining a node needs a cluster kubelab runs', { fix: 'kubelab start kubeadm-init (without --context)' });
+  if (!ctx.nodes)
+    throw new UserError('joining a node needs a cluster kubelab runs', { fix: 'kubelab start kubeadm-init (without --context)' });
   return ctx.nodes;
 }
 
@@ -65,7 +99,9 @@ async function solveJoin(ctx: LabContext): Promise<void> {
   const existing = await readObject<V1Node>(ctx, 'v1', 'Node', JOIN_NODE);
   if (existing && isReady(existing)) return;
   const secret = await usableTokenSecret(ctx);
-  await requireNodes(ctx).join(JOIN_NODE, `${decode(secret, 'token-id')}.${decode(secret, 'token-secret')}`, [caCertHash(await clusterInfoCa(ctx))]);
+  await requireNodes(ctx).join(JOIN_NODE, `${decode(secret, 'token-id')}.${decode(secret, 'token-secret')}`, [
+    caCertHash(await clusterInfoCa(ctx)),
+  ]);
 }
 
 async function resetJoin(ctx: LabContext): Promise<void> {

@@ -22,7 +22,10 @@ async function checkServiceIp(ctx: CheckContext): Promise<Observation> {
   const ip = service.spec?.clusterIP;
   return data['kubernetes-service-ip']?.trim() === ip
     ? pass(`kubernetes-service-ip ${ip}`)
-    : fail(`kubernetes-service-ip: the cluster IP of Service default/kubernetes`, `kubernetes-service-ip: ${data['kubernetes-service-ip'] ?? '(missing)'}`);
+    : fail(
+        `kubernetes-service-ip: the cluster IP of Service default/kubernetes`,
+        `kubernetes-service-ip: ${data['kubernetes-service-ip'] ?? '(missing)'}`,
+      );
 }
 
 export const networking: Exercise = {
@@ -34,21 +37,25 @@ export const networking: Exercise = {
       id: 'subnets',
       title: 'pod-subnet and service-subnet match kubeadm-config',
       points: 2,
-      hint: 'kubectl -n kube-system get configmap kubeadm-config -o jsonpath=\'{.data.ClusterConfiguration}\'',
+      hint: "kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}'",
       run: checkSubnets,
     },
     {
       id: 'kubernetes-service-ip',
       title: 'kubernetes-service-ip is the cluster IP of Service default/kubernetes',
       points: 1,
-      hint: 'kubectl get service kubernetes -o jsonpath=\'{.spec.clusterIP}\'',
+      hint: "kubectl get service kubernetes -o jsonpath='{.spec.clusterIP}'",
       run: checkServiceIp,
     },
   ],
   async solve(ctx) {
     const { podSubnet = '', serviceSubnet = '' } = (await clusterConfiguration(ctx)).networking ?? {};
     const service = await ctx.core.readNamespacedService({ name: 'kubernetes', namespace: 'default' });
-    await putAnswers(ctx, ANSWERS.networking, { 'pod-subnet': podSubnet, 'service-subnet': serviceSubnet, 'kubernetes-service-ip': service.spec?.clusterIP ?? '' });
+    await putAnswers(ctx, ANSWERS.networking, {
+      'pod-subnet': podSubnet,
+      'service-subnet': serviceSubnet,
+      'kubernetes-service-ip': service.spec?.clusterIP ?? '',
+    });
   },
   reset: (ctx) => deleteAnswers(ctx, ANSWERS.networking),
 };

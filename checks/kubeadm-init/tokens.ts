@@ -7,7 +7,8 @@ export const decode = (secret: V1Secret, key: string) => Buffer.from(secret.data
 
 /** Why a bootstrap token Secret cannot be used to join, or undefined when it can. */
 export function tokenProblem(secret: V1Secret): string | undefined {
-  if (secret.type !== 'bootstrap.kubernetes.io/token') return `Secret ${secret.metadata?.name} has type ${secret.type}, not bootstrap.kubernetes.io/token`;
+  if (secret.type !== 'bootstrap.kubernetes.io/token')
+    return `Secret ${secret.metadata?.name} has type ${secret.type}, not bootstrap.kubernetes.io/token`;
   if (decode(secret, 'usage-bootstrap-authentication') !== 'true') return 'the token may not be used for authentication';
   if (decode(secret, 'usage-bootstrap-signing') !== 'true') return 'the token may not sign cluster-info';
   const expiration = decode(secret, 'expiration');

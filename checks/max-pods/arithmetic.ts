@@ -29,7 +29,9 @@ export const isWorker = (node: V1Node) => !rolesOf(node).includes('control-plane
  */
 export function scaleFor(nodes: V1Node[]): Scale {
   const workers = nodes.filter(isWorker);
-  return workers.length > 0 && workers.every((n) => n.metadata?.annotations?.[KWOK_ANNOTATION] !== undefined) ? NOTES_SCALE : CONTAINER_SCALE;
+  return workers.length > 0 && workers.every((n) => n.metadata?.annotations?.[KWOK_ANNOTATION] !== undefined)
+    ? NOTES_SCALE
+    : CONTAINER_SCALE;
 }
 
 export interface WorkerLoad {
@@ -113,6 +115,12 @@ export function mainReason(message: string): string | undefined {
 
 /** Compares reasons as a person would type them: any case, with or without the node count or a final full stop. */
 export function sameReason(answer: string, reason: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/^\s*\d+\s+/, '').replace(/[.\s]+$/, '').replace(/\s+/g, ' ').trim();
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/^\s*\d+\s+/, '')
+      .replace(/[.\s]+$/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   return norm(answer) !== '' && norm(answer) === norm(reason);
 }

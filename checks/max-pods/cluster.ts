@@ -15,6 +15,9 @@ export async function scaleOf(ctx: { core: CoreV1Api }): Promise<Scale> {
 
 /** Changing a kubelet's max pods happens on its machine, so only the provider that runs the nodes can do it. */
 export function requireNodes(ctx: LabContext): NodeOperations {
-  if (!ctx.nodes) throw new UserError('this lab changes the kubelet’s max pods, which kubelab can do only on clusters it created', { fix: 'run it on a kubelab cluster: kubelab start max-pods' });
+  if (!ctx.nodes)
+    throw new UserError('this lab changes the kubelet’s max pods, which kubelab can do only on clusters it created', {
+      fix: 'run it on a kubelab cluster: kubelab start max-pods',
+    });
   return ctx.nodes;
 }

@@ -10,7 +10,8 @@ import { NODES, restoreStall } from './stall.ts';
 export default defineLab({
   id: 'max-pods',
   title: 'The max-pods limit',
-  summary: '800 kuard replicas on five workers stall at the kubelet’s 110-pod limit; find out why, then raise max pods to 250 (on kind, with real containers: 70 replicas, 12 raised to 24).',
+  summary:
+    '800 kuard replicas on five workers stall at the kubelet’s 110-pod limit; find out why, then raise max pods to 250 (on kind, with real containers: 70 replicas, 12 raised to 24).',
   order: 30,
   // Setting the stage and the fix both restart kubelets with another max pods.
   needs: ['kubelet-config'],

@@ -39,7 +39,13 @@ export const raiseMaxPods: Exercise = {
         const rs = await ctx.apps.readNamespacedReplicaSet({ name: 'kuard', namespace: NAMESPACE });
         const want = Math.max(rs.spec?.replicas ?? 0, (await scaleOf(ctx)).replicas);
         const room = roomForKuard(workers);
-        return room >= want ? pass(`room for ${room} kuard pods, ${want} wanted`) : fail(`room for ${want} kuard pods`, `room for ${room} (${workers.map((w) => `${w.name} ${w.allocatable}−${w.others}`).join(', ')})`, workers);
+        return room >= want
+          ? pass(`room for ${room} kuard pods, ${want} wanted`)
+          : fail(
+              `room for ${want} kuard pods`,
+              `room for ${room} (${workers.map((w) => `${w.name} ${w.allocatable}−${w.others}`).join(', ')})`,
+              workers,
+            );
       },
     },
     {
@@ -53,8 +59,14 @@ export const raiseMaxPods: Exercise = {
         const c = await liveCapacity(ctx.core);
         const want = rs.spec?.replicas ?? 0;
         const { replicas } = await scaleOf(ctx);
-        if (want < replicas) return fail(`ReplicaSet kuard at ${replicas} replicas`, `it asks for ${want} (scaling down hides the limit instead of raising it)`);
-        return c.ready >= want ? pass(`${c.ready}/${want} kuard replicas Ready`) : fail(`${want}/${want} kuard replicas Ready`, `${c.ready}/${want} Ready, ${c.pending} Pending`);
+        if (want < replicas)
+          return fail(
+            `ReplicaSet kuard at ${replicas} replicas`,
+            `it asks for ${want} (scaling down hides the limit instead of raising it)`,
+          );
+        return c.ready >= want
+          ? pass(`${c.ready}/${want} kuard replicas Ready`)
+          : fail(`${want}/${want} kuard replicas Ready`, `${c.ready}/${want} Ready, ${c.pending} Pending`);
       },
     },
     {
@@ -65,7 +77,9 @@ export const raiseMaxPods: Exercise = {
       hint: `kubectl get pods -n ${NAMESPACE} --field-selector=status.phase=Pending`,
       async run(ctx) {
         const pending = (await ctx.core.listNamespacedPod({ namespace: NAMESPACE, fieldSelector: 'status.phase=Pending' })).items;
-        return pending.length === 0 ? pass('no Pending pods') : fail('0 Pending pods', `${pending.length} Pending (e.g. ${pending[0]!.metadata?.name})`);
+        return pending.length === 0
+          ? pass('no Pending pods')
+          : fail('0 Pending pods', `${pending.length} Pending (e.g. ${pending[0]!.metadata?.name})`);
       },
     },
   ],

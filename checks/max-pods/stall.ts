@@ -2,7 +2,16 @@
 // and scheduling stalled at the limit. What the cluster looked like at that moment is recorded
 // in a ConfigMap, because the checks of the first exercise judge answers against it.
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { ignoreNotFound, parseNodes, DEFAULT_MAX_PODS, pollUntil, readObject, workloadContainer, type CheckContext, type LabContext } from '../../src/engine/sdk.ts';
+import {
+  ignoreNotFound,
+  parseNodes,
+  DEFAULT_MAX_PODS,
+  pollUntil,
+  readObject,
+  workloadContainer,
+  type CheckContext,
+  type LabContext,
+} from '../../src/engine/sdk.ts';
 import { isStalled, isWorker, roomForKuard, type Capacity, type WorkerLoad } from './arithmetic.ts';
 import { liveCapacity, requireNodes, scaleOf } from './cluster.ts';
 import { ANSWERS, LABEL, NAMESPACE, STALL } from './constants.ts';
@@ -67,11 +76,21 @@ async function trimToLimits(ctx: LabContext): Promise<void> {
   const excess: string[] = [];
   for (const w of (await liveCapacity(ctx.core)).workers) {
     const over = w.kuard + w.others - w.allocatable;
-    if (over > 0) excess.push(...pods.filter((p) => p.spec?.nodeName === w.name).slice(0, over).map((p) => p.metadata!.name!));
+    if (over > 0)
+      excess.push(
+        ...pods
+          .filter((p) => p.spec?.nodeName === w.name)
+          .slice(0, over)
+          .map((p) => p.metadata!.name!),
+      );
   }
   // A pod the ReplicaSet or its kubelet removed meanwhile is gone already, which is the point.
   for (let i = 0; i < excess.length; i += 25) {
-    await Promise.all(excess.slice(i, i + 25).map((name) => ignoreNotFound(ctx.core.deleteNamespacedPod({ name, namespace: NAMESPACE, gracePeriodSeconds: 0 }))));
+    await Promise.all(
+      excess
+        .slice(i, i + 25)
+        .map((name) => ignoreNotFound(ctx.core.deleteNamespacedPod({ name, namespace: NAMESPACE, gracePeriodSeconds: 0 }))),
+    );
   }
 }
 
@@ -79,7 +98,9 @@ async function waitForStall(ctx: LabContext, replicas: number): Promise<Capacity
   return pollUntil<Capacity>(
     async () => {
       const c = await liveCapacity(ctx.core);
-      return isStalled(c, replicas) ? { value: c } : { state: `${c.total} exist, ${c.ready} Ready, ${c.pending} Pending, room for ${roomForKuard(c.workers)}` };
+      return isStalled(c, replicas)
+        ? { value: c }
+        : { state: `${c.total} exist, ${c.ready} Ready, ${c.pending} Pending, room for ${roomForKuard(c.workers)}` };
     },
     {
       timeoutMs: 300_000,
@@ -94,7 +115,8 @@ export async function restoreStall(ctx: LabContext): Promise<void> {
   const scale = await scaleOf(ctx);
   await ctx.apply(manifests(scale.replicas));
   for (const node of (await ctx.core.listNode()).items.filter(isWorker)) {
-    if (Number(node.status?.allocatable?.pods) !== scale.defaultMaxPods) await requireNodes(ctx).setMaxPods(node.metadata!.name!, scale.defaultMaxPods);
+    if (Number(node.status?.allocatable?.pods) !== scale.defaultMaxPods)
+      await requireNodes(ctx).setMaxPods(node.metadata!.name!, scale.defaultMaxPods);
   }
   await trimToLimits(ctx);
   await writeStall(ctx, await waitForStall(ctx, scale.replicas));

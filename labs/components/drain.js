@@ -48,8 +48,11 @@ export function belowBudget(record) {
   let open = null;
   for (const s of record.timeline) {
     if (s.available < record.budget) {
-      if (!open) result.push((open = {from: new Date(s.t), to: null, available: s.available}));
-      else open.available = Math.min(open.available, s.available);
+      if (open) open.available = Math.min(open.available, s.available);
+      else {
+        open = {from: new Date(s.t), to: null, available: s.available};
+        result.push(open);
+      }
     } else if (open) {
       open.to = new Date(s.t);
       open = null;

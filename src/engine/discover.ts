@@ -22,15 +22,20 @@ function firstLine(error: unknown): string {
 /** The lab a folder's index.ts exports, validated, or one line saying what is wrong with it. */
 async function loadLab(folder: string, name: string): Promise<Lab> {
   const file = join(folder, 'index.ts');
-  if (!existsSync(file)) throw new UserError(`${shown(folder)} has no index.ts`, { fix: `a lab folder's index.ts default-exports defineLab({...}) — ${GUIDE}` });
+  if (!existsSync(file))
+    throw new UserError(`${shown(folder)} has no index.ts`, { fix: `a lab folder's index.ts default-exports defineLab({...}) — ${GUIDE}` });
   let exported: unknown;
   try {
     exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
   } catch (error) {
     // defineLab throws when the module loads: its message already names the field.
-    throw new UserError(`${shown(file)}: ${error instanceof UserError ? error.message : `does not load: ${firstLine(error)}`}`, { fix: (error instanceof UserError && error.fix) || GUIDE, cause: error });
+    throw new UserError(`${shown(file)}: ${error instanceof UserError ? error.message : `does not load: ${firstLine(error)}`}`, {
+      fix: (error instanceof UserError && error.fix) || GUIDE,
+      cause: error,
+    });
   }
-  if (exported === null || typeof exported !== 'object') throw new UserError(`${shown(file)}: default export: must be the lab, export default defineLab({...})`, { fix: GUIDE });
+  if (exported === null || typeof exported !== 'object')
+    throw new UserError(`${shown(file)}: default export: must be the lab, export default defineLab({...})`, { fix: GUIDE });
   let lab: Lab;
   try {
     lab = defineLab(exported as Lab);
@@ -54,12 +59,16 @@ export async function discoverLabs(dirs: string[]): Promise<Lab[]> {
   const where = new Map<string, string>();
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new UserError(`no lab folder ${shown(dir)}`);
-    const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    const folders = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
     for (const name of folders) {
       const folder = join(dir, name);
       const lab = await loadLab(folder, name);
       const other = where.get(lab.id);
-      if (other) throw new UserError(`${shown(join(folder, 'index.ts'))}: id "${lab.id}" is also the id of ${shown(join(other, 'index.ts'))}`);
+      if (other)
+        throw new UserError(`${shown(join(folder, 'index.ts'))}: id "${lab.id}" is also the id of ${shown(join(other, 'index.ts'))}`);
       where.set(lab.id, folder);
       labs.push(lab);
     }

@@ -17,7 +17,13 @@ export async function ignoreNotFound<T>(call: Promise<T>): Promise<T | undefined
 }
 
 /** An object, or undefined when it does not exist. */
-export async function readObject<T extends KubernetesObject>(ctx: CheckContext, apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+export async function readObject<T extends KubernetesObject>(
+  ctx: CheckContext,
+  apiVersion: string,
+  kind: string,
+  name: string,
+  namespace?: string,
+): Promise<T | undefined> {
   return (await ignoreNotFound(ctx.objects.read({ apiVersion, kind, metadata: { name, namespace } }))) as T | undefined;
 }
 

@@ -21,7 +21,9 @@ export function getExercises(lab: Lab, exerciseId?: string): Exercise[] {
   if (exerciseId === undefined) return lab.exercises;
   const exercise = lab.exercises.find((e) => e.id === exerciseId);
   if (!exercise) {
-    throw new UserError(`lab "${lab.id}" has no exercise "${exerciseId}"`, { fix: `choose one of: ${lab.exercises.map((e) => e.id).join(', ')}` });
+    throw new UserError(`lab "${lab.id}" has no exercise "${exerciseId}"`, {
+      fix: `choose one of: ${lab.exercises.map((e) => e.id).join(', ')}`,
+    });
   }
   return [exercise];
 }

@@ -8,12 +8,21 @@ import { checkLab, resetLab, solveLab, startLab, type TargetOptions } from '../.
 /** Some check judged the state and failed it, and none broke: an 'error' is a broken check, not an unsolved exercise. */
 export function expectFailing(results: CheckResult[], label: string): void {
   const seen = results.map((r) => `${r.check}: ${r.status} — ${r.reason}`);
-  expect(results.some((r) => r.status === 'fail'), `${label}: no check failed\n${seen.join('\n')}`).toBe(true);
-  expect(results.filter((r) => r.status === 'error').map((r) => `${r.check}: ${r.reason}`), `${label}: checks that could not run`).toEqual([]);
+  expect(
+    results.some((r) => r.status === 'fail'),
+    `${label}: no check failed\n${seen.join('\n')}`,
+  ).toBe(true);
+  expect(
+    results.filter((r) => r.status === 'error').map((r) => `${r.check}: ${r.reason}`),
+    `${label}: checks that could not run`,
+  ).toEqual([]);
 }
 
 export function expectPassing(results: CheckResult[], label: string): void {
-  expect(results.filter((r) => r.status !== 'pass').map((r) => `${r.check}: ${r.status} — ${r.reason}`), label).toEqual([]);
+  expect(
+    results.filter((r) => r.status !== 'pass').map((r) => `${r.check}: ${r.status} — ${r.reason}`),
+    label,
+  ).toEqual([]);
 }
 
 /** Starts the lab on the target, then runs the fail → solve → pass → reset → fail cycle of each exercise. */

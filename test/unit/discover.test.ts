@@ -10,7 +10,10 @@ const EXAMPLES = join(packageRoot, 'examples', 'labs');
 const bad = (name: string) => join(packageRoot, 'test', 'unit', 'fixtures', 'bad-labs', name);
 
 async function failure(dirs: string[]): Promise<string> {
-  const error = await discoverLabs(dirs).then(() => undefined, (e: unknown) => e as Error & { fix?: string });
+  const error = await discoverLabs(dirs).then(
+    () => undefined,
+    (e: unknown) => e as Error & { fix?: string },
+  );
   expect(error, 'discovery succeeded').toBeDefined();
   const line = `${error!.message}${error!.fix ? ` — ${error!.fix}` : ''}`;
   expect(line.split('\n')).toHaveLength(1);
@@ -30,11 +33,15 @@ describe('lab discovery', () => {
   });
 
   it('names the file and the field of a malformed lab', async () => {
-    expect(await failure([bad('bad-points')])).toMatch(/bad-points\/index\.ts: lab "bad-points" is malformed: exercises\[0\]\.checks\[0\]\.points must be a number ≥ 0 — see checks\/README\.md$/);
+    expect(await failure([bad('bad-points')])).toMatch(
+      /bad-points\/index\.ts: lab "bad-points" is malformed: exercises\[0\]\.checks\[0\]\.points must be a number ≥ 0 — see checks\/README\.md$/,
+    );
   });
 
   it('names a folder without index.ts, an index.ts without a default export, and an id that is not the folder', async () => {
-    expect(await failure([bad('no-index')])).toMatch(/no-index\/no-index has no index\.ts — a lab folder's index\.ts default-exports defineLab/);
+    expect(await failure([bad('no-index')])).toMatch(
+      /no-index\/no-index has no index\.ts — a lab folder's index\.ts default-exports defineLab/,
+    );
     expect(await failure([bad('no-default')])).toMatch(/no-default\/index\.ts: default export: must be the lab/);
     expect(await failure([bad('wrong-id')])).toMatch(/wrong-id\/index\.ts: id "hello" must be the name of its folder, "wrong-id"$/);
   });

@@ -1,9 +1,25 @@
 // The arithmetic the drain lab's checks apply to the watcher's record.
 import { describe, expect, it } from 'vitest';
 import { fromConfigMap, STALE_MS, toConfigMapData, watcherAlive, type AvailabilityRecord } from '../../checks/drain/watcher/record.ts';
-import { append, cordonedAt, deletions, dips, drainedAt, lowest, MAX_SAMPLES, unsafeDeletions, type Sample } from '../../checks/drain/watcher/timeline.ts';
+import {
+  append,
+  cordonedAt,
+  deletions,
+  dips,
+  drainedAt,
+  lowest,
+  MAX_SAMPLES,
+  unsafeDeletions,
+  type Sample,
+} from '../../checks/drain/watcher/timeline.ts';
 
-const s = (t: number, available: number, node: Sample['node'] = 'schedulable', nodePods = 2, desired = 6): Sample => ({ t, available, desired, node, nodePods });
+const s = (t: number, available: number, node: Sample['node'] = 'schedulable', nodePods = 2, desired = 6): Sample => ({
+  t,
+  available,
+  desired,
+  node,
+  nodePods,
+});
 
 /** A drain under a budget of 5 of 6 with two replicas on the node, then delete and rebuild. */
 const careful: Sample[] = [

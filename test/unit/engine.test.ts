@@ -10,7 +10,13 @@ import { ignoreNotFound, lastApplied } from '../../src/engine/helpers.ts';
 const binding = {
   apiVersion: 'rbac.authorization.k8s.io/v1',
   kind: 'ClusterRoleBinding',
-  metadata: { name: 'flannel', resourceVersion: '812', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding"}\n' } },
+  metadata: {
+    name: 'flannel',
+    resourceVersion: '812',
+    annotations: {
+      'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding"}\n',
+    },
+  },
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'flannel' },
   subjects: [
     { kind: 'ServiceAccount', name: 'other', namespace: 'default' },
@@ -20,7 +26,9 @@ const binding = {
 
 describe('partial matching', () => {
   it('ignores fields the expectation leaves out and finds list elements in any order', () => {
-    expect(matchObject(binding, { roleRef: { name: 'flannel' }, subjects: [{ name: 'flannel', namespace: 'kube-system' }] })).toBeUndefined();
+    expect(
+      matchObject(binding, { roleRef: { name: 'flannel' }, subjects: [{ name: 'flannel', namespace: 'kube-system' }] }),
+    ).toBeUndefined();
     expect(matchObject(binding, { subjects: [{ name: 'flannel' }, { name: 'other' }] })).toBeUndefined();
   });
 
@@ -45,7 +53,16 @@ describe('lab definitions', () => {
     summary: '',
     shape: {},
     setup: async () => {},
-    exercises: [{ id: 'e', title: 'E', task: 'do', solve: async () => {}, reset: async () => {}, checks: [{ id: 'c', title: 'C', points: 1, hint: 'h', run: async () => pass('ok') }] }],
+    exercises: [
+      {
+        id: 'e',
+        title: 'E',
+        task: 'do',
+        solve: async () => {},
+        reset: async () => {},
+        checks: [{ id: 'c', title: 'C', points: 1, hint: 'h', run: async () => pass('ok') }],
+      },
+    ],
     ...patch,
   });
 
@@ -58,8 +75,12 @@ describe('lab definitions', () => {
     expect(() => defineLab(lab({ exercises: [] }))).toThrow(/exercises must list at least one exercise/);
     const good = lab({}).exercises[0]!;
     expect(() => defineLab(lab({ exercises: [good, good] }))).toThrow(/exercises\[1\]\.id "e" is used twice/);
-    expect(() => defineLab(lab({ exercises: [{ ...good, checks: [{ ...good.checks[0]!, points: -1 }] }] }))).toThrow(/exercises\[0\]\.checks\[0\]\.points must be a number ≥ 0/);
-    expect(() => defineLab(lab({ exercises: [{ ...good, checks: [{ ...good.checks[0]!, hint: '' }] }] }))).toThrow(/checks\[0\]\.hint is missing/);
+    expect(() => defineLab(lab({ exercises: [{ ...good, checks: [{ ...good.checks[0]!, points: -1 }] }] }))).toThrow(
+      /exercises\[0\]\.checks\[0\]\.points must be a number ≥ 0/,
+    );
+    expect(() => defineLab(lab({ exercises: [{ ...good, checks: [{ ...good.checks[0]!, hint: '' }] }] }))).toThrow(
+      /checks\[0\]\.hint is missing/,
+    );
   });
 });
 
@@ -72,9 +93,45 @@ describe('helpers', () => {
 
 describe('reports', () => {
   const results: CheckResult[] = [
-    { lab: 'api-versions', exercise: 'migrate', check: 'exists', title: 'Binding <flannel> exists', status: 'pass', points: 2, maxPoints: 2, reason: 'found it', hint: 'apply it', durationMs: 12, evidence: [] },
-    { lab: 'api-versions', exercise: 'migrate', check: 'v1', title: 'Applied as v1', status: 'fail', points: 0, maxPoints: 1, reason: 'expected v1; found v1beta1 & more', hint: 'edit apiVersion', durationMs: 8, evidence: [{ apiVersion: 'v1beta1' }] },
-    { lab: 'max-pods', exercise: 'raise', check: 'ready', title: 'All Ready', status: 'error', points: 0, maxPoints: 3, reason: 'the check could not run: HTTP 500', hint: 'h', durationMs: 1, evidence: [] },
+    {
+      lab: 'api-versions',
+      exercise: 'migrate',
+      check: 'exists',
+      title: 'Binding <flannel> exists',
+      status: 'pass',
+      points: 2,
+      maxPoints: 2,
+      reason: 'found it',
+      hint: 'apply it',
+      durationMs: 12,
+      evidence: [],
+    },
+    {
+      lab: 'api-versions',
+      exercise: 'migrate',
+      check: 'v1',
+      title: 'Applied as v1',
+      status: 'fail',
+      points: 0,
+      maxPoints: 1,
+      reason: 'expected v1; found v1beta1 & more',
+      hint: 'edit apiVersion',
+      durationMs: 8,
+      evidence: [{ apiVersion: 'v1beta1' }],
+    },
+    {
+      lab: 'max-pods',
+      exercise: 'raise',
+      check: 'ready',
+      title: 'All Ready',
+      status: 'error',
+      points: 0,
+      maxPoints: 3,
+      reason: 'the check could not run: HTTP 500',
+      hint: 'h',
+      durationMs: 1,
+      evidence: [],
+    },
   ];
 
   it('human: marks, reasons, hints for failures, totals; evidence only with --debug', () => {
@@ -106,8 +163,17 @@ describe('reports', () => {
   it('classroom: {tests:[{name,status,score,message}], max_score}', () => {
     const parsed = JSON.parse(classroom(results));
     expect(parsed.max_score).toBe(6);
-    expect(parsed.tests[0]).toEqual({ name: 'api-versions/migrate: Binding <flannel> exists', status: 'pass', score: 2, message: 'found it' });
-    expect(parsed.tests[1]).toMatchObject({ status: 'fail', score: 0, message: 'expected v1; found v1beta1 & more — hint: edit apiVersion' });
+    expect(parsed.tests[0]).toEqual({
+      name: 'api-versions/migrate: Binding <flannel> exists',
+      status: 'pass',
+      score: 2,
+      message: 'found it',
+    });
+    expect(parsed.tests[1]).toMatchObject({
+      status: 'fail',
+      score: 0,
+      message: 'expected v1; found v1beta1 & more — hint: edit apiVersion',
+    });
     expect(parsed.status).toBe('fail');
   });
 

@@ -15,7 +15,9 @@ async function certificate(name: string, ips: string[]): Promise<NodeCertificate
     signingAlgorithm: algorithm,
     notBefore: new Date(),
     notAfter: new Date(Date.now() + 3_600_000),
-    extensions: [new SubjectAlternativeNameExtension([{ type: 'dns', value: 'kubernetes' }, ...ips.map((value) => ({ type: 'ip' as const, value }))])],
+    extensions: [
+      new SubjectAlternativeNameExtension([{ type: 'dns', value: 'kubernetes' }, ...ips.map((value) => ({ type: 'ip' as const, value }))]),
+    ],
   });
   return new NodeCertificate(cert.toString('pem'));
 }

@@ -8,7 +8,12 @@ const node = (name: string, pods: number, controlPlane = false): V1Node => ({
   status: { allocatable: { pods: String(pods) } },
 });
 
-const pod = (namespace: string, nodeName: string | undefined, ready = true, labels: Record<string, string> = namespace === 'kuard' ? { run: 'kuard' } : {}): V1Pod => ({
+const pod = (
+  namespace: string,
+  nodeName: string | undefined,
+  ready = true,
+  labels: Record<string, string> = namespace === 'kuard' ? { run: 'kuard' } : {},
+): V1Pod => ({
   metadata: { namespace, labels },
   spec: { containers: [], nodeName },
   status: nodeName
@@ -29,7 +34,12 @@ describe('max-pods arithmetic', () => {
   it('counts each worker’s kuard and other pods, and ignores the control plane and finished pods', () => {
     const { nodes, system } = cluster();
     const done: V1Pod = { ...pod('kuard', 'kub3'), status: { phase: 'Succeeded' } };
-    const kuard = [...times(3, () => pod('kuard', 'kub2')), ...times(4, () => pod('kuard', 'kub3')), ...times(5, () => pod('kuard', undefined)), done];
+    const kuard = [
+      ...times(3, () => pod('kuard', 'kub2')),
+      ...times(4, () => pod('kuard', 'kub3')),
+      ...times(5, () => pod('kuard', undefined)),
+      done,
+    ];
     const c = capacityOf(nodes, [...system, ...kuard]);
     expect(c.workers).toEqual([
       { name: 'kub2', allocatable: 5, kuard: 3, others: 2 },
@@ -43,11 +53,24 @@ describe('max-pods arithmetic', () => {
 
   it('is not stalled while replicas are missing, a worker has room, or a bound replica is not Ready yet', () => {
     const { nodes, system } = cluster();
-    const full = [...times(3, () => pod('kuard', 'kub2')), ...times(4, () => pod('kuard', 'kub3')), ...times(5, () => pod('kuard', undefined))];
+    const full = [
+      ...times(3, () => pod('kuard', 'kub2')),
+      ...times(4, () => pod('kuard', 'kub3')),
+      ...times(5, () => pod('kuard', undefined)),
+    ];
     expect(isStalled(capacityOf(nodes, [...system, ...full]), 13)).toBe(false);
-    const roomLeft = [...times(2, () => pod('kuard', 'kub2')), ...times(4, () => pod('kuard', 'kub3')), ...times(6, () => pod('kuard', undefined))];
+    const roomLeft = [
+      ...times(2, () => pod('kuard', 'kub2')),
+      ...times(4, () => pod('kuard', 'kub3')),
+      ...times(6, () => pod('kuard', undefined)),
+    ];
     expect(isStalled(capacityOf(nodes, [...system, ...roomLeft]), 12)).toBe(false);
-    const starting = [...times(2, () => pod('kuard', 'kub2')), pod('kuard', 'kub2', false), ...times(4, () => pod('kuard', 'kub3')), ...times(5, () => pod('kuard', undefined))];
+    const starting = [
+      ...times(2, () => pod('kuard', 'kub2')),
+      pod('kuard', 'kub2', false),
+      ...times(4, () => pod('kuard', 'kub3')),
+      ...times(5, () => pod('kuard', undefined)),
+    ];
     expect(isStalled(capacityOf(nodes, [...system, ...starting]), 12)).toBe(false);
     const none = [...times(3, () => pod('kuard', 'kub2')), ...times(4, () => pod('kuard', 'kub3'))];
     expect(isStalled(capacityOf(nodes, [...system, ...none]), 7)).toBe(false);
@@ -61,9 +84,11 @@ describe('max-pods arithmetic', () => {
 
 describe('FailedScheduling messages', () => {
   // Recorded from this project's Kubernetes 1.36 cluster, and quoted in the source notes (1.9).
-  const now = '0/6 nodes are available: 1 node(s) had untolerated taint(s), 5 Too many pods. no new claims to deallocate, preemption: 0/6 nodes are available: 1 Preemption is not helpful for scheduling, 5 No preemption victims found for incoming pod.';
+  const now =
+    '0/6 nodes are available: 1 node(s) had untolerated taint(s), 5 Too many pods. no new claims to deallocate, preemption: 0/6 nodes are available: 1 Preemption is not helpful for scheduling, 5 No preemption victims found for incoming pod.';
   const then = '0/5 nodes are available: 1 NodeNotReady, 5 Insufficient pods.';
-  const taintDetail = '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Too many pods. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.';
+  const taintDetail =
+    '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Too many pods. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.';
 
   it('splits the reasons per group of nodes, and stops before the preemption part', () => {
     expect(schedulingReasons(now)).toEqual([
@@ -85,7 +110,9 @@ describe('FailedScheduling messages', () => {
   });
 
   it('accepts an answer in any case, with or without the count or a full stop', () => {
-    for (const answer of ['Too many pods', 'too many pods', '5 Too many pods.', '  Too  many pods ']) expect(sameReason(answer, 'Too many pods')).toBe(true);
-    for (const answer of ['', 'Insufficient pods', 'many pods', 'Too many pods per node']) expect(sameReason(answer, 'Too many pods')).toBe(false);
+    for (const answer of ['Too many pods', 'too many pods', '5 Too many pods.', '  Too  many pods '])
+      expect(sameReason(answer, 'Too many pods')).toBe(true);
+    for (const answer of ['', 'Insufficient pods', 'many pods', 'Too many pods per node'])
+      expect(sameReason(answer, 'Too many pods')).toBe(false);
   });
 });

@@ -46,9 +46,16 @@ export async function startWatcher(kc: KubeConfig, target: WatchTarget, record: 
   const tookOver = pollUntil<AvailabilityRecord>(
     async () => {
       const current = await readRecord(kc, record);
-      return current?.owner === owner ? { value: current } : { state: current ? `record owned by watcher ${current.owner.slice(0, 8)}` : 'no record yet' };
+      return current?.owner === owner
+        ? { value: current }
+        : { state: current ? `record owned by watcher ${current.owner.slice(0, 8)}` : 'no record yet' };
     },
-    { timeoutMs: 20_000, intervalMs: 100, describe: `${what} to take its record ${record.namespace}/${record.name} over`, fix: `see ${log}` },
+    {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      describe: `${what} to take its record ${record.namespace}/${record.name} over`,
+      fix: `see ${log}`,
+    },
   );
   try {
     return await Promise.race([tookOver, exited]);

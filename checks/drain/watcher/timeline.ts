@@ -20,7 +20,8 @@ export interface Sample {
 /** Beyond this many samples the oldest are dropped; the lowest availability is kept apart. */
 export const MAX_SAMPLES = 5000;
 
-const sameState = (a: Sample, b: Sample) => a.available === b.available && a.desired === b.desired && a.node === b.node && a.nodePods === b.nodePods;
+const sameState = (a: Sample, b: Sample) =>
+  a.available === b.available && a.desired === b.desired && a.node === b.node && a.nodePods === b.nodePods;
 
 /** The timeline with `sample` appended, or the same timeline when nothing changed. */
 export function append(timeline: Sample[], sample: Sample): Sample[] {
@@ -48,8 +49,11 @@ export function dips(timeline: Sample[], budget: number): Dip[] {
   let open: Dip | undefined;
   for (const s of timeline) {
     if (s.available < budget) {
-      if (!open) result.push((open = { from: s.t, to: undefined, available: s.available }));
-      else open.available = Math.min(open.available, s.available);
+      if (open) open.available = Math.min(open.available, s.available);
+      else {
+        open = { from: s.t, to: undefined, available: s.available };
+        result.push(open);
+      }
     } else if (open) {
       open.to = s.t;
       open = undefined;

@@ -2,7 +2,19 @@
 // Deployment's available replicas and one node, and keeps a timeline of what it saw in a
 // ConfigMap. It exits when a newer watcher takes the record over, when the record is
 // deleted, or when the API server stays unreachable (the cluster went down or was deleted).
-import { AppsV1Api, CoreV1Api, KubeConfig, ListWatch, Watch, type KubernetesObject, type ListPromise, type V1ConfigMap, type V1Deployment, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  ListWatch,
+  Watch,
+  type KubernetesObject,
+  type ListPromise,
+  type V1ConfigMap,
+  type V1Deployment,
+  type V1Node,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { statusOf } from '../../../src/engine/sdk.ts';
 import { HEARTBEAT_MS, toConfigMapData, type AvailabilityRecord, type RecordRef, type WatchTarget } from './record.ts';
 import { append, type Sample } from './timeline.ts';
@@ -29,7 +41,13 @@ const ownedByDaemonSet = (pod: V1Pod) => pod.metadata?.ownerReferences?.some((o)
 const finished = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
 /** A ListWatch that restarts after errors, and reports every change. */
-function watchOf<T extends KubernetesObject>(kc: KubeConfig, path: string, fieldSelector: string, list: ListPromise<T>, onChange: () => void): ListWatch<T> {
+function watchOf<T extends KubernetesObject>(
+  kc: KubeConfig,
+  path: string,
+  fieldSelector: string,
+  list: ListPromise<T>,
+  onChange: () => void,
+): ListWatch<T> {
   const lw = new ListWatch<T>(path, new Watch(kc), list, false, undefined, fieldSelector);
   for (const verb of ['add', 'update', 'delete'] as const) lw.on(verb, onChange);
   lw.on('error', () => setTimeout(() => void lw.start(), 1000));
@@ -67,10 +85,27 @@ export async function runWatcher(config: WatcherConfig): Promise<never> {
     dirty = true;
   };
 
-  const deployments = watchOf<V1Deployment>(kc, `/apis/apps/v1/namespaces/${namespace}/deployments`, `metadata.name=${deployment}`,
-    () => apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${deployment}` }), observe);
-  const nodes = watchOf<V1Node>(kc, '/api/v1/nodes', `metadata.name=${node}`, () => core.listNode({ fieldSelector: `metadata.name=${node}` }), observe);
-  const pods = watchOf<V1Pod>(kc, '/api/v1/pods', `spec.nodeName=${node}`, () => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }), observe);
+  const deployments = watchOf<V1Deployment>(
+    kc,
+    `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    `metadata.name=${deployment}`,
+    () => apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${deployment}` }),
+    observe,
+  );
+  const nodes = watchOf<V1Node>(
+    kc,
+    '/api/v1/nodes',
+    `metadata.name=${node}`,
+    () => core.listNode({ fieldSelector: `metadata.name=${node}` }),
+    observe,
+  );
+  const pods = watchOf<V1Pod>(
+    kc,
+    '/api/v1/pods',
+    `spec.nodeName=${node}`,
+    () => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }),
+    observe,
+  );
 
   const record: AvailabilityRecord = {
     owner,
@@ -93,7 +128,12 @@ export async function runWatcher(config: WatcherConfig): Promise<never> {
   process.on('SIGINT', () => void exit('SIGINT'));
 
   const body = (resourceVersion?: string): V1ConfigMap => ({
-    metadata: { name: config.record.name, namespace: config.record.namespace, resourceVersion, labels: { 'app.kubernetes.io/managed-by': 'kubelab' } },
+    metadata: {
+      name: config.record.name,
+      namespace: config.record.namespace,
+      resourceVersion,
+      labels: { 'app.kubernetes.io/managed-by': 'kubelab' },
+    },
     data: toConfigMapData({ ...record, heartbeat: Date.now() }),
   });
   const ref = { name: config.record.name, namespace: config.record.namespace };

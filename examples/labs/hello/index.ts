@@ -31,12 +31,16 @@ export default defineLab({
             const cm = await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', NAME, NAMESPACE);
             if (!cm) return fail(`ConfigMap ${NAMESPACE}/${NAME}`, 'no such ConfigMap');
             const message = cm.data?.message?.trim();
-            return message === MESSAGE ? pass(`${NAME} says "${MESSAGE}"`) : fail(`message "${MESSAGE}"`, message === undefined ? 'no key "message"' : `message "${message}"`);
+            return message === MESSAGE
+              ? pass(`${NAME} says "${MESSAGE}"`)
+              : fail(`message "${MESSAGE}"`, message === undefined ? 'no key "message"' : `message "${message}"`);
           },
         },
       ],
       async solve(ctx) {
-        await ctx.apply(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${NAME}\n  namespace: ${NAMESPACE}\ndata:\n  message: "${MESSAGE}"\n`);
+        await ctx.apply(
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${NAME}\n  namespace: ${NAMESPACE}\ndata:\n  message: "${MESSAGE}"\n`,
+        );
       },
       async reset(ctx) {
         await ctx.kubectl(['delete', 'configmap', NAME, '-n', NAMESPACE, '--ignore-not-found']);
