@@ -45,5 +45,13 @@ if (major < 22 || (major === 22 && minor < 19)) {
     process.exit(1);
   }
 } else {
-  await import('../src/cli.ts');
+  try {
+    await import('../src/cli.ts');
+  } catch (error) {
+    // Loading fails before the CLI's own error handling runs (a malformed lab folder, say).
+    const { debugging, errorLine, stackTrace } = await import('../src/errors.ts');
+    if (debugging() || process.argv.includes('--debug')) console.error(stackTrace(error));
+    console.error(errorLine(error));
+    process.exitCode = error?.exitCode ?? 1;
+  }
 }
