@@ -6,6 +6,18 @@ import type { NodeShape } from './shape.ts';
 export const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';
 
 /**
+ * Where a node that kwok plays shows the configuration its kubelet started with, in the shape
+ * a real kubelet serves at /configz ({"kubeletconfig": {...}}): kubelab plays that kubelet's
+ * start, and this is how a check tells a kubelet restarted with a new file from a Node whose
+ * status was only patched.
+ */
+export const CONFIGZ_ANNOTATION = 'kubelab.dev/kubelet-configz';
+
+export function configzAnnotation(maxPods: number): Record<string, string> {
+  return { [CONFIGZ_ANNOTATION]: JSON.stringify({ kubeletconfig: { maxPods } }) };
+}
+
+/**
  * A Node as a kubelet registers it, for kwok to keep alive. CPU and memory are ample so
  * that, as in the source notes' experiment, only the pod count limits scheduling.
  */
@@ -29,6 +41,7 @@ export function kwokNode(node: NodeShape, arch = 'amd64'): V1Node {
       },
       annotations: {
         [KWOK_ANNOTATION]: 'fake',
+        ...configzAnnotation(node.maxPods),
         'node.alpha.kubernetes.io/ttl': '0',
         'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock',
       },

@@ -75,8 +75,19 @@ export interface KubeletConfigFile {
   write(text: string): Promise<void>;
 }
 
+/** How an administrator reaches a node from a shell on this machine, as commands to type. */
+export interface NodeShell {
+  /** A command that runs `command` on the node (as is, where the node's files are local). */
+  run(command: string): string;
+  /** The kubelet configuration file's path, as `run` sees it. */
+  kubeletConfig: string;
+  /** The command that restarts the node's kubelet. */
+  restartKubelet: string;
+}
+
 /** What happens on a node's machine rather than through the API. */
 export interface NodePort {
+  shell(name: string, node: string): NodeShell;
   /** A new worker joins the way this provider's nodes join, and becomes Ready. */
   add(name: string, node: NodeShape, progress: Progress): Promise<void>;
   /** Removes a worker for good: its Node object and whatever runs it. */

@@ -1,7 +1,7 @@
 import type { KubeConfig, CoreV1Api, AppsV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { UserError } from '../errors.ts';
 import type { NodeShape } from '../cluster/shape.ts';
-import type { KubeletConfigFile, NodeCapability } from '../cluster/provider.ts';
+import type { KubeletConfigFile, NodeCapability, NodeShell } from '../cluster/provider.ts';
 
 /** What a check saw: pass or not, with what was expected and what was found. */
 export interface Observation {
@@ -44,6 +44,14 @@ export interface LabContext {
   nodes?: NodeOperations;
 }
 
+/** What a solution may read to write its commands: the cluster (read-only) and how to reach its nodes. */
+export interface SolutionContext extends CheckContext {
+  /** The cluster's name, as kubelab commands take it (--name). */
+  cluster: string;
+  /** How to reach a node from a shell; absent on clusters kubelab did not create. */
+  node?(name: string): NodeShell;
+}
+
 /** Node operations that happen outside the API (on the machine, in the kubelet), whatever the provider. */
 export interface NodeOperations {
   /** Sets maxPods in the node's kubelet configuration file, restarts the kubelet and waits until the node reports it. */
@@ -67,7 +75,14 @@ export interface Exercise {
   task: string;
   checks: Check[];
   /** The reference solution: reaches the state every check accepts. */
-  solve(ctx: LabContext): Promise<void>;
+  solve?(ctx: LabContext): Promise<void>;
+  /**
+   * The reference solution as a learner would type it: shell commands, run in order by `kubelab
+   * solve` (which prints each as it runs it) and printed without running by `kubelab solve --show`.
+   * They run in bash with KUBECONFIG set and the pinned kubectl, kubeadm and kubelab on PATH.
+   * Give this or solve; this is what a learner can read.
+   */
+  solution?(ctx: SolutionContext): string[] | Promise<string[]>;
   /** Undoes the exercise: back to the state right after setup. */
   reset(ctx: LabContext): Promise<void>;
 }
@@ -127,7 +142,7 @@ export function defineLab(lab: Lab): Lab {
     need(!exerciseIds.has(exercise.id), id, `${at}.id`, `"${exercise.id}" is used twice`);
     exerciseIds.add(exercise.id);
     need(typeof exercise.task === 'string' && exercise.task.length > 0, id, `${at}.task`, 'is missing');
-    need(typeof exercise.solve === 'function', id, `${at}.solve`, 'must be a function');
+    need(typeof exercise.solve === 'function' || typeof exercise.solution === 'function', id, `${at}.solution`, 'must be a function (or give solve)');
     need(typeof exercise.reset === 'function', id, `${at}.reset`, 'must be a function');
     need(Array.isArray(exercise.checks) && exercise.checks.length > 0, id, `${at}.checks`, 'must list at least one check');
     const checkIds = new Set<string>();

@@ -2,7 +2,9 @@
 // so that labs never reach into the providers, the join code or the CLI, and those can change
 // without breaking a lab. A lab that needs something else from kubelab adds it here.
 export { defineLab, fail, pass } from './model.ts';
-export type { Check, CheckContext, Exercise, Lab, LabContext, LabShape, NodeOperations, Observation } from './model.ts';
+export type { Check, CheckContext, Exercise, Lab, LabContext, LabShape, NodeOperations, Observation, SolutionContext } from './model.ts';
+export type { NodeShell } from '../cluster/provider.ts';
+export { kubeletConfigz, type KubeletConfigz } from './kubelet.ts';
 export { eventsWithReason, ignoreNotFound, isDaemonSetPod, isPodReady, lastApplied, podsPerNode, readObject, wordsOf } from './helpers.ts';
 export { describeMismatch, matchObject } from './match.ts';
 export { pollUntil, type Attempt, type PollOptions } from '../poll.ts';

@@ -8,6 +8,7 @@ import { adminContext, readOnlyContext, userContext } from './context.ts';
 import type { Lab } from './model.ts';
 import { getExercises, labs } from './registry.ts';
 import { runChecks, type CheckResult, type RunOptions } from './run.ts';
+import { runCommands, solutionCommands, solutionContext } from './solution.ts';
 
 /** The cluster a lab command works on (see src/target.ts). */
 export type TargetOptions = ClusterTarget;
@@ -46,10 +47,32 @@ export async function checkLab(lab: Lab, exerciseId: string | undefined, options
   return runChecks(lab, exercises, ctx, run);
 }
 
-export async function solveLab(lab: Lab, exerciseId: string | undefined, options: TargetOptions): Promise<void> {
+export interface SolveOptions {
+  /** Print the commands, run nothing. */
+  show?: boolean;
+  /** Where the commands and their output go, line by line. */
+  say?: (line: string) => void;
+}
+
+/**
+ * Applies the reference solution: each exercise's commands run as shown (solve --show prints
+ * them and runs nothing). Returns the commands, per exercise.
+ */
+export async function solveLab(lab: Lab, exerciseId: string | undefined, options: TargetOptions, solve: SolveOptions = {}): Promise<Record<string, string[] | undefined>> {
   const exercises = getExercises(lab, exerciseId);
-  const ctx = await adminContext(resolveTarget(options, 'write'));
-  for (const exercise of exercises) await exercise.solve(ctx);
+  const target = resolveTarget(options, solve.show ? 'read' : 'write');
+  const say = solve.say ?? (() => {});
+  const shown: Record<string, string[] | undefined> = {};
+  const ctx = solve.show ? undefined : await adminContext(target);
+  for (const exercise of exercises) {
+    const commands = await solutionCommands(exercise, solutionContext(target));
+    shown[exercise.id] = commands;
+    if (solve.show) continue;
+    say(`# ${lab.id} / ${exercise.id}: ${exercise.title}`);
+    if (commands) await runCommands(commands, target, say);
+    else await exercise.solve!(ctx!);
+  }
+  return shown;
 }
 
 export async function resetLab(lab: Lab, exerciseId: string | undefined, options: TargetOptions): Promise<void> {

@@ -37,11 +37,8 @@ export default defineLab({
           },
         },
       ],
-      async solve(ctx) {
-        await ctx.apply(
-          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${NAME}\n  namespace: ${NAMESPACE}\ndata:\n  message: "${MESSAGE}"\n`,
-        );
-      },
+      // What a learner would type; `kubelab solve hello --show` prints it, `kubelab solve hello` runs it.
+      solution: () => [`kubectl create configmap ${NAME} -n ${NAMESPACE} --from-literal=message="${MESSAGE}" --dry-run=client -o yaml | kubectl apply -f -`],
       async reset(ctx) {
         await ctx.kubectl(['delete', 'configmap', NAME, '-n', NAMESPACE, '--ignore-not-found']);
       },

@@ -8,7 +8,7 @@ import { UserError } from '../../errors.ts';
 import { loadKubeConfig } from '../../kube/client.ts';
 import type { Progress } from '../../progress.ts';
 import { apiServerHealth, nodeSummaries } from '../api.ts';
-import type { ClusterAccess, ClusterStatus, KubeletConfigFile, NodeCapability, NodePort, Provider } from '../provider.ts';
+import type { ClusterAccess, ClusterStatus, KubeletConfigFile, NodeCapability, NodePort, NodeShell, Provider } from '../provider.ts';
 import type { ClusterShape } from '../shape.ts';
 
 export interface ExistingOptions {
@@ -36,6 +36,9 @@ class ForeignNodes implements NodePort {
     throw new UserError(`kubelab cannot ${what} in context "${this.context}": it does not run that cluster's machines`, { fix: 'do it on the node yourself (kubeadm, the kubelet\'s configuration), or use a cluster kubelab runs' });
   }
 
+  shell(): NodeShell {
+    this.refuse('reach a node');
+  }
   async add(): Promise<void> {
     this.refuse('add a node');
   }

@@ -11,7 +11,7 @@ import { pollUntil } from '../../poll.ts';
 import type { Progress } from '../../progress.ts';
 import { KUBELET_CONFIG, maxPodsOf } from '../kubelet-config.ts';
 import { isReady } from '../nodes.ts';
-import type { JoinRequest, JoinResult, KubeletConfigFile, NodePort } from '../provider.ts';
+import type { JoinRequest, JoinResult, KubeletConfigFile, NodePort, NodeShell } from '../provider.ts';
 import { DEFAULT_MAX_PODS, nodeOf, validateShape, withNode, type NodeShape } from '../shape.ts';
 import { docker, execIn } from './docker.ts';
 import { inotifyShortage } from './host.ts';
@@ -66,7 +66,20 @@ async function freshToken(cluster: string): Promise<{ token: string; caCertHashe
   return { token, caCertHashes: [caCertHash(ca)] };
 }
 
+/** A command for `sh -c`, quoted for a shell. */
+const quoted = (command: string) => `'${command.replace(/'/g, `'\\''`)}'`;
+
 export class KindNodes implements NodePort {
+  /** The node is a container: commands go in through docker exec, and systemd runs its kubelet. */
+  shell(name: string, node: string): NodeShell {
+    const container = containerOf(requireRecord(name), node);
+    return {
+      run: (command) => `docker exec ${container} sh -c ${quoted(command)}`,
+      kubeletConfig: KUBELET_CONFIG,
+      restartKubelet: `docker exec ${container} systemctl restart kubelet`,
+    };
+  }
+
   /** A new node container joins with a fresh bootstrap token, as an administrator adds a machine. */
   async add(name: string, node: NodeShape, _progress: Progress): Promise<void> {
     await requireInotify(1);

@@ -15,8 +15,8 @@ import { clients, loadKubeConfig, messageOf, statusOf } from '../../kube/client.
 import { pollUntil } from '../../poll.ts';
 import type { Progress } from '../../progress.ts';
 import { kubeletConfiguration, maxPodsOf } from '../kubelet-config.ts';
-import { isReady, kwokNode } from '../nodes.ts';
-import type { JoinRequest, JoinResult, KubeletConfigFile, NodePort } from '../provider.ts';
+import { configzAnnotation, isReady, kwokNode } from '../nodes.ts';
+import type { JoinRequest, JoinResult, KubeletConfigFile, NodePort, NodeShell } from '../provider.ts';
 import { DEFAULT_MAX_PODS, nodeOf, validateShape, withNode, type NodeShape } from '../shape.ts';
 import { supervisorRunning } from './processes.ts';
 import { contextName, paths, readRecord, writeRecord, type LocalRecord } from './state.ts';
@@ -85,6 +85,12 @@ export async function registerNode(cluster: string, node: NodeShape, api: CoreV1
 }
 
 export class LocalNodes implements NodePort {
+  /** The node's files are on this machine, and kubelab plays its kubelet's restart. */
+  shell(name: string, node: string): NodeShell {
+    nodeOf(requireRecord(name).shape, node);
+    return { run: (command) => command, kubeletConfig: kubeletConfigPath(name, node), restartKubelet: `kubelab node restart-kubelet ${node} --name ${name}` };
+  }
+
   async add(name: string, node: NodeShape, _progress: Progress): Promise<void> {
     await registerNode(name, node);
     await updateNodes(name, (nodes) => withNode(nodes, node));
@@ -148,7 +154,9 @@ export class LocalNodes implements NodePort {
     const maxPods = maxPodsOf(await this.kubeletConfig(name, node).read());
     const pods = String(maxPods);
     try {
-      await core(name).patchNodeStatus({ name: node, body: { status: { capacity: { pods }, allocatable: { pods } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+      await core(name).patchNodeStatus({ name: node, body: { status: { capacity: { pods }, allocatable: { pods } } } }, merge);
+      await core(name).patchNode({ name: node, body: { metadata: { annotations: configzAnnotation(maxPods) } } }, merge);
     } catch (error) {
       if (statusOf(error) === 404) throw new UserError(`node "${node}" is not registered`, { cause: error, fix: `bring it back with: kubelab node rebuild ${node}` });
       throw new UserError(`cannot update node ${node}: ${messageOf(error)}`, { cause: error });
