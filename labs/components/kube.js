@@ -476,6 +476,42 @@ export function checkButton(labId, exerciseId) {
   return root;
 }
 
+/**
+ * Content that would give an exercise's answer away, held back until that exercise's checks
+ * pass: the page shows a button that checks, and renders the content only once every check of
+ * the exercise passes. `render` is called then (and may return a Node, text or a Promise of one).
+ */
+export function afterPass(labId, exerciseId, render) {
+  const root = element("div", "kubelab-after-pass");
+  root.dataset.lab = labId;
+  root.dataset.exercise = exerciseId;
+  root.dataset.state = "hidden";
+  const note = element("p", "kubelab-after-pass-note", "This shows the exercise’s answer, so it stays hidden until your solution passes its checks.");
+  const button = element("button", "", "Check, and show it if I passed");
+  const status = element("span", "kubelab-after-pass-status");
+  root.append(note, button, status);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    status.textContent = "checking…";
+    try {
+      const results = await connect().check(labId, exerciseId);
+      const failing = results.filter((r) => r.status !== "pass");
+      if (failing.length) {
+        status.textContent = `not yet: ${failing.length} of ${results.length} checks fail (see “Check this exercise”)`;
+        return;
+      }
+      const content = await render();
+      root.dataset.state = "shown";
+      root.replaceChildren(content instanceof Node ? content : text(String(content)));
+    } catch (error) {
+      status.textContent = `✗ ${error.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return root;
+}
+
 function resultItem(result) {
   const item = element("li", `kubelab-check-result ${result.status}`);
   item.dataset.check = result.check;
