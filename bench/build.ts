@@ -19,7 +19,11 @@ try {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const result = spawnSync(process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), 'build', '--name', CLUSTER, '--output', join(home, 'site')], { encoding: 'utf8', env: process.env });
+    const result = spawnSync(
+      process.execPath,
+      [join(packageRoot, 'bin', 'kubelab.js'), 'build', '--name', CLUSTER, '--output', join(home, 'site')],
+      { encoding: 'utf8', env: process.env },
+    );
     if (result.status !== 0) throw new Error(`kubelab build: ${result.stderr}${result.stdout}`);
     times.push((performance.now() - started) / 1000);
     console.log(`run ${i + 1}: ${times.at(-1)!.toFixed(1)} s`);

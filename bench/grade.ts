@@ -28,13 +28,18 @@ try {
     await startLab(lab, target, silentProgress);
     await solveLab(lab, undefined, target);
     const settled = await checkLab(lab, undefined, target, { timeoutMs: 120_000 });
-    if (!settled.every((r) => r.status === 'pass')) throw new Error(`${lab.id} is not fully solved: ${JSON.stringify(settled.filter((r) => r.status !== 'pass'))}`);
+    if (!settled.every((r) => r.status === 'pass'))
+      throw new Error(`${lab.id} is not fully solved: ${JSON.stringify(settled.filter((r) => r.status !== 'pass'))}`);
     for (let i = 0; i < runs; i++) {
       let start = performance.now();
       await checkLab(lab, undefined, target, { timeoutMs: 0 });
       inProcess.set(lab.id, [...(inProcess.get(lab.id) ?? []), performance.now() - start]);
       start = performance.now();
-      const result = spawnSync(process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), 'grade', lab.id, '--name', target.name, '--timeout', '0'], { encoding: 'utf8' });
+      const result = spawnSync(
+        process.execPath,
+        [join(packageRoot, 'bin', 'kubelab.js'), 'grade', lab.id, '--name', target.name, '--timeout', '0'],
+        { encoding: 'utf8' },
+      );
       if (result.status !== 0) throw new Error(`kubelab grade ${lab.id} failed: ${result.stdout}${result.stderr}`);
       cliTimes.set(lab.id, [...(cliTimes.get(lab.id) ?? []), performance.now() - start]);
     }
@@ -61,8 +66,13 @@ try {
     inSum += p;
     console.log(`  ${l.id.padEnd(14)} kubelab grade (CLI) ${(c / 1000).toFixed(2)} s   checks in process ${(p / 1000).toFixed(3)} s`);
   }
-  console.log(`  four labs      kubelab grade (CLI) ${(cliSum / 1000).toFixed(2)} s   checks in process ${(inSum / 1000).toFixed(3)} s   (target ≤ 2 s)`);
+  console.log(
+    `  four labs      kubelab grade (CLI) ${(cliSum / 1000).toFixed(2)} s   checks in process ${(inSum / 1000).toFixed(3)} s   (target ≤ 2 s)`,
+  );
   console.log(`one passing check, first poll: median ${median(firstPoll)} ms over ${firstPoll.length} (target ≤ 300 ms)`);
 } finally {
-  for (const lab of labs) await chooseProvider('auto', { name: `grade-${lab.id}` }).provider.remove(`grade-${lab.id}`, silentProgress).catch(() => {});
+  for (const lab of labs)
+    await chooseProvider('auto', { name: `grade-${lab.id}` })
+      .provider.remove(`grade-${lab.id}`, silentProgress)
+      .catch(() => {});
 }

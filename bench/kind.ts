@@ -44,7 +44,9 @@ const MiB = 1024 * 1024;
 
 /** docker stats' memory use, summed over a kind cluster's node containers, in MiB. */
 function dockerMemory(cluster: string): number {
-  const names = run('docker', ['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}']).split('\n').filter(Boolean);
+  const names = run('docker', ['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}'])
+    .split('\n')
+    .filter(Boolean);
   const out = run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', ...names]);
   const units: Record<string, number> = { B: 1 / MiB, KiB: 1 / 1024, MiB: 1, GiB: 1024 };
   return out
@@ -102,7 +104,17 @@ function kindCreate(i: number): number {
       writeFileSync(config, renderKindConfig(shape, { kubernetesVersion: 'v1.36.3', cgroupV1: hostCgroupVersion() === 1, patchesRoot }));
       run(kind!, ['create', 'cluster', '--name', name, '--image', image, '--config', config, '--kubeconfig', kubeconfig, '--wait', '120s']);
       run(bin.path('kubectl'), ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Ready', 'node', '--all', '--timeout=300s']);
-      run(bin.path('kubectl'), ['--kubeconfig', kubeconfig, '-n', 'kube-system', 'wait', '--for=condition=Ready', 'pod', '--all', '--timeout=300s']);
+      run(bin.path('kubectl'), [
+        '--kubeconfig',
+        kubeconfig,
+        '-n',
+        'kube-system',
+        'wait',
+        '--for=condition=Ready',
+        'pod',
+        '--all',
+        '--timeout=300s',
+      ]);
     });
   } finally {
     spawnSync(kind!, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
@@ -144,7 +156,9 @@ for (let i = 0; i < runs; i++) {
   const c = kubelabLocal(i);
   local.push(c.seconds);
   localMiB.push(c.mib);
-  console.log(`run ${i + 1}/${runs}: kubelab up (kind) ${a.seconds.toFixed(1)} s ${a.mib.toFixed(0)} MiB, kind create ${kindOnly.at(-1)!.toFixed(1)} s, kubelab up (local) ${c.seconds.toFixed(1)} s ${c.mib.toFixed(0)} MiB`);
+  console.log(
+    `run ${i + 1}/${runs}: kubelab up (kind) ${a.seconds.toFixed(1)} s ${a.mib.toFixed(0)} MiB, kind create ${kindOnly.at(-1)!.toFixed(1)} s, kubelab up (local) ${c.seconds.toFixed(1)} s ${c.mib.toFixed(0)} MiB`,
+  );
 }
 
 const unchanged = timed(() => run(process.execPath, [cli, 'image', 'build']));

@@ -22,12 +22,19 @@ function percentile(values: number[], p: number): number {
 }
 
 try {
-  for (const args of [['up', '--name', CLUSTER, '--provider', 'local'], ['start', 'api-versions', '--name', CLUSTER], ['reset', 'api-versions', '--name', CLUSTER]]) {
+  for (const args of [
+    ['up', '--name', CLUSTER, '--provider', 'local'],
+    ['start', 'api-versions', '--name', CLUSTER],
+    ['reset', 'api-versions', '--name', CLUSTER],
+  ]) {
     const result = run(args);
     if (result.status !== 0) throw new Error(`kubelab ${args.join(' ')}: ${result.stderr}`);
   }
   const core = loadKubeConfig(kubeconfig()).makeApiClient(CoreV1Api);
-  await core.createNamespacedConfigMap({ namespace: 'kubelab', body: { metadata: { name: 'api-versions-answers' }, data: { retired: 'start' } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'kubelab',
+    body: { metadata: { name: 'api-versions-answers' }, data: { retired: 'start' } },
+  });
   const serve = await startServe();
   const browser = await launchChromium();
   try {
@@ -39,12 +46,17 @@ try {
       const marker = `v${i}-${Date.now()}`;
       await armMarker(page, `Recorded: ${marker}`);
       const started = Date.now();
-      await core.patchNamespacedConfigMap({ name: 'api-versions-answers', namespace: 'kubelab', body: { data: { retired: marker } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await core.patchNamespacedConfigMap(
+        { name: 'api-versions-answers', namespace: 'kubelab', body: { data: { retired: marker } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
       await page.waitForFunction(() => (window as unknown as { seenAt?: number }).seenAt, undefined, { timeout: 10_000 });
       latencies.push((await page.evaluate(() => (window as unknown as { seenAt: number }).seenAt)) - started);
       await new Promise((r) => setTimeout(r, 50));
     }
-    console.log(`watch event → DOM update over ${samples} changes: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms (target p95 ≤ 200 ms)`);
+    console.log(
+      `watch event → DOM update over ${samples} changes: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms (target p95 ≤ 200 ms)`,
+    );
   } finally {
     await browser.close();
     await serve.interrupt();

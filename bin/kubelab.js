@@ -41,7 +41,9 @@ if (major < 22 || (major === 22 && minor < 19)) {
   if (existsSync(bundled) && process.env.KUBELAB_REEXEC !== '1') {
     runUnder(bundled, here, process.argv.slice(2));
   } else {
-    console.error(`kubelab: Node ${process.versions.node} is too old — kubelab needs Node 22.19 or newer: run npm install (on Linux x64 it brings Node 24), or install Node 24`);
+    console.error(
+      `kubelab: Node ${process.versions.node} is too old — kubelab needs Node 22.19 or newer: run npm install (on Linux x64 it brings Node 24), or install Node 24`,
+    );
     process.exit(1);
   }
 } else {

@@ -69,7 +69,9 @@ function printStatus(status: ClusterStatus): void {
     console.log('nodes');
     for (const n of status.nodes) {
       const state = [n.ready ? 'Ready' : 'NotReady', ...(n.schedulable ? [] : ['SchedulingDisabled'])].join(',');
-      console.log(`  ${mark(n.ready)} ${n.name.padEnd(12)} ${state.padEnd(26)} ${(n.roles.join(',') || '<none>').padEnd(14)} pods ${n.allocatablePods}`);
+      console.log(
+        `  ${mark(n.ready)} ${n.name.padEnd(12)} ${state.padEnd(26)} ${(n.roles.join(',') || '<none>').padEnd(14)} pods ${n.allocatablePods}`,
+      );
     }
   }
 }
@@ -84,7 +86,15 @@ export function program(): Command {
     .description('Kubernetes learning labs on a real local cluster')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`kubelab: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see kubelab --help)\n`) })
+    .configureOutput({
+      outputError: (message, write) =>
+        write(
+          `kubelab: ${message
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (see kubelab --help)\n`,
+        ),
+    })
     .option('--debug', 'print what lies behind a failure: the objects and events behind failed checks, the stack of an unexpected error')
     .hook('preAction', (command) => {
       if (command.opts().debug) process.env.KUBELAB_DEBUG = '1';
@@ -181,7 +191,10 @@ export function program(): Command {
     .action(async (args: string[]) => {
       const { access } = resolveTarget({}, 'read');
       const binaries = await ensureBinaries(progress);
-      const result = spawnSync(binaries.path('kubectl'), args, { stdio: 'inherit', env: { ...process.env, KUBECONFIG: access.kubeconfig } });
+      const result = spawnSync(binaries.path('kubectl'), args, {
+        stdio: 'inherit',
+        env: { ...process.env, KUBECONFIG: access.kubeconfig },
+      });
       process.exitCode = result.status ?? 1;
     });
 
@@ -194,7 +207,9 @@ export function program(): Command {
 
   cli
     .command('serve')
-    .description('start (or reuse) the cluster, the bridge for live cells and the lab site, and open it; Ctrl-C stops the site, not the cluster')
+    .description(
+      'start (or reuse) the cluster, the bridge for live cells and the lab site, and open it; Ctrl-C stops the site, not the cluster',
+    )
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--port <port>', 'port of the lab site', '3000')

@@ -50,7 +50,10 @@ export async function exec(what: string, command: string, args: readonly string[
   const result = await execResult(command, args, options);
   if (result.exitCode !== 0) {
     const said = lastLine(result.stderr) || lastLine(result.stdout) || `exit ${result.exitCode}`;
-    throw new UserError(`${what} failed: ${said}`, { fix: options.fix, cause: new Error(`${command} ${args.join(' ')} exited ${result.exitCode}:\n${result.stderr}`) });
+    throw new UserError(`${what} failed: ${said}`, {
+      fix: options.fix,
+      cause: new Error(`${command} ${args.join(' ')} exited ${result.exitCode}:\n${result.stderr}`),
+    });
   }
   return result.stdout;
 }

@@ -43,5 +43,8 @@ export async function pollUntil<T>(attempt: () => Promise<Attempt<T>>, options: 
     if (Date.now() + intervalMs > deadline) break;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new UserError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${options.describe} (last seen: ${last})`, { fix: options.fix, cause });
+  throw new UserError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${options.describe} (last seen: ${last})`, {
+    fix: options.fix,
+    cause,
+  });
 }

@@ -100,7 +100,9 @@ function prepareOutput(output: string): void {
   if (!statSync(output).isDirectory()) throw new UserError(`${output} is not a directory`);
   const entries = readdirSync(output);
   if (entries.length && !entries.includes('_observablehq')) {
-    throw new UserError(`${output} is not empty and holds no earlier site build; kubelab build replaces its whole content`, { fix: 'choose a new directory with --output' });
+    throw new UserError(`${output} is not empty and holds no earlier site build; kubelab build replaces its whole content`, {
+      fix: 'choose a new directory with --output',
+    });
   }
   rmSync(output, { recursive: true, force: true });
 }
@@ -129,7 +131,8 @@ async function waitForSite(url: string, child: ChildProcess, timeoutMs: number):
 }
 
 function openBrowser(url: string): boolean {
-  const [command, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""', url] : ['xdg-open', url];
+  const [command, ...args] =
+    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '""', url] : ['xdg-open', url];
   try {
     const child = spawn(command!, args, { stdio: 'ignore', detached: true });
     child.on('error', () => console.log(`  (could not start ${command}: open the link yourself)`));
@@ -173,7 +176,8 @@ const stopSignals = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hun
  */
 export async function serve(options: ServeOptions, progress: Progress): Promise<void> {
   if (!(await portFree(options.port))) throw new UserError(`port ${options.port} is in use`, { fix: 'choose another with --port' });
-  if (options.bridgePort && !(await portFree(options.bridgePort))) throw new UserError(`port ${options.bridgePort} is in use`, { fix: 'choose another with --bridge-port' });
+  if (options.bridgePort && !(await portFree(options.bridgePort)))
+    throw new UserError(`port ${options.bridgePort} is in use`, { fix: 'choose another with --bridge-port' });
   const { provider, access, createdByKubelab } = resolveTarget(options.target, 'create');
   if (createdByKubelab) await up(provider, provider.shapeOf(access.name) ?? defaultShape(access.name), progress);
   const name = access.name;
@@ -181,8 +185,17 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
   seedNpmVersionCache();
   dropSnapshots();
   const siteOrigin = `http://127.0.0.1:${options.port}`;
-  const bridge = await startBridge({ cluster: { ...options.target, name }, siteOrigin, port: options.bridgePort, log: (line) => console.error(line) });
-  const child = observable(['preview', '--config', CONFIG, '--port', String(options.port), '--no-open'], { ...options.target, name }, 'pipe');
+  const bridge = await startBridge({
+    cluster: { ...options.target, name },
+    siteOrigin,
+    port: options.bridgePort,
+    log: (line) => console.error(line),
+  });
+  const child = observable(
+    ['preview', '--config', CONFIG, '--port', String(options.port), '--no-open'],
+    { ...options.target, name },
+    'pipe',
+  );
   forwardErrors(child);
   let signal: string | undefined;
   let onSignal: (name: NodeJS.Signals) => void = () => {};
@@ -214,7 +227,9 @@ export async function serve(options: ServeOptions, progress: Progress): Promise<
   const link = `${siteOrigin}/#kubelab=${bridge.port}.${bridge.token}`;
   progress.done(`lab site on ${siteOrigin}, bridge on ${bridge.url}, cluster "${name}"`);
   console.log(`Open the labs: ${link}`);
-  console.log('(the link carries this session’s access key for live cells; Ctrl-C stops the site and the bridge, the cluster keeps running)');
+  console.log(
+    '(the link carries this session’s access key for live cells; Ctrl-C stops the site and the bridge, the cluster keeps running)',
+  );
   if (options.open) openBrowser(link);
 
   const why = await Promise.race([interrupted, exited]);

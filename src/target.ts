@@ -40,7 +40,9 @@ export function targetName(target: ClusterTarget): string {
 export function resolveTarget(target: ClusterTarget, purpose: Purpose): ResolvedTarget {
   const name = targetName(target);
   if (target.context && purpose !== 'read' && !target.yes) {
-    throw new UserError(`refusing to change context "${target.context}": kubelab did not create it`, { fix: `add --yes if you mean it (--context ${target.context} --yes)` });
+    throw new UserError(`refusing to change context "${target.context}": kubelab did not create it`, {
+      fix: `add --yes if you mean it (--context ${target.context} --yes)`,
+    });
   }
   const { provider, reason } = chooseProvider(target.provider, { name, context: target.context, yes: target.yes, image: target.image });
   const createdByKubelab = !target.context;

@@ -59,7 +59,9 @@ export async function buildFromSource(binDir: string, progress: Progress): Promi
   const staging = `${binDir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  progress.step(`building Kubernetes ${versions.kubernetes}, etcd ${versions.etcd} and kwok ${versions.kwok} from Go modules (once per version; about 10–20 minutes on 2 cores)`);
+  progress.step(
+    `building Kubernetes ${versions.kubernetes}, etcd ${versions.etcd} and kwok ${versions.kwok} from Go modules (once per version; about 10–20 minutes on 2 cores)`,
+  );
   const started = Date.now();
   const packages = await listPackages();
   await goBuild(join(staging, multiCallBinary), packages, progress);
@@ -130,7 +132,12 @@ function goBuild(output: string, packages: Packages, progress: Progress): Promis
     child.on('error', (error) => reject(new UserError(`cannot run go: ${error.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new UserError(`go build of the upstream components failed (exit ${code}): ${errors.slice(-3).join(' | ')}`, { fix: 'see tools/README.md' }));
+      else
+        reject(
+          new UserError(`go build of the upstream components failed (exit ${code}): ${errors.slice(-3).join(' | ')}`, {
+            fix: 'see tools/README.md',
+          }),
+        );
     });
   });
 }

@@ -39,7 +39,8 @@ export interface Artifact {
 export function goArch(arch: string = process.arch): string {
   const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64' };
   const mapped = map[arch];
-  if (!mapped) throw new UserError(`no official release binaries for CPU architecture ${arch}`, { fix: 'install Go so kubelab can build them' });
+  if (!mapped)
+    throw new UserError(`no official release binaries for CPU architecture ${arch}`, { fix: 'install Go so kubelab can build them' });
   return mapped;
 }
 
@@ -104,7 +105,9 @@ export async function downloadVerified(artifact: Artifact, file: string): Promis
   const actual = hash.digest('hex');
   if (actual !== expected) {
     await rm(file, { force: true });
-    throw new UserError(`SHA-256 mismatch for ${artifact.url}: expected ${expected}, got ${actual}`, { fix: 'the download is corrupt or tampered with; nothing was installed' });
+    throw new UserError(`SHA-256 mismatch for ${artifact.url}: expected ${expected}, got ${actual}`, {
+      fix: 'the download is corrupt or tampered with; nothing was installed',
+    });
   }
 }
 

@@ -21,7 +21,9 @@ export interface Binaries {
 function binariesIn(dir: string): Binaries {
   const kwokStages = join(dir, KWOK_STAGES);
   if (!existsSync(kwokStages)) {
-    throw new UserError(`${dir} has no ${KWOK_STAGES} (kwok's default stages)`, { fix: 'let kubelab build the binaries with Go (they come from the kwok module), or copy the file there' });
+    throw new UserError(`${dir} has no ${KWOK_STAGES} (kwok's default stages)`, {
+      fix: 'let kubelab build the binaries with Go (they come from the kwok module), or copy the file there',
+    });
   }
   return { dir, path: (component) => join(dir, component), kwokStages };
 }
@@ -53,9 +55,12 @@ export async function ensureBinaries(progress: Progress = silentProgress): Promi
     progress.step(`Go is not installed: downloading official ${versions.kubernetes} release binaries (SHA-256 verified)`);
     await downloadReleases(released, defaultSources(), progress);
   } catch (error) {
-    throw new UserError(`cannot get the upstream Kubernetes binaries: Go is not installed and the download failed (${(error as Error).message})`, {
-      fix: 'install Go 1.26+ so kubelab can build them, or set KUBELAB_BIN_DIR to a directory holding kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm, kubectl, etcd, kwok and kwokctl',
-    });
+    throw new UserError(
+      `cannot get the upstream Kubernetes binaries: Go is not installed and the download failed (${(error as Error).message})`,
+      {
+        fix: 'install Go 1.26+ so kubelab can build them, or set KUBELAB_BIN_DIR to a directory holding kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm, kubectl, etcd, kwok and kwokctl',
+      },
+    );
   }
   await verifyVersions(released);
   return binariesIn(released);
@@ -77,7 +82,9 @@ export async function verifyVersions(dir: string): Promise<void> {
   };
   const missing = components.filter((c) => !existsSync(join(dir, c)));
   if (missing.length) {
-    throw new UserError(`${dir} lacks ${missing.join(', ')}`, { fix: 'give KUBELAB_BIN_DIR a directory with every component, or unset it so kubelab builds them' });
+    throw new UserError(`${dir} lacks ${missing.join(', ')}`, {
+      fix: 'give KUBELAB_BIN_DIR a directory with every component, or unset it so kubelab builds them',
+    });
   }
   for (const component of components) {
     const file = join(dir, component);
@@ -86,7 +93,10 @@ export async function verifyVersions(dir: string): Promise<void> {
     try {
       output = (await $({ quiet: true, nothrow: true, timeout: '20s' })`${file} ${args}`).toString();
     } catch (error) {
-      throw new UserError(`cannot run ${file}: ${(error as Error).message.split('\n')[0]}`, { cause: error, fix: 'rebuild it: delete that directory and run kubelab up again' });
+      throw new UserError(`cannot run ${file}: ${(error as Error).message.split('\n')[0]}`, {
+        cause: error,
+        fix: 'rebuild it: delete that directory and run kubelab up again',
+      });
     }
     if (!output.includes(version)) {
       throw new UserError(`${file} is not ${component} ${version} (it says: ${output.trim().split('\n')[0] ?? 'nothing'})`, {

@@ -29,7 +29,9 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 async function setUnschedulable(cluster: Cluster, params: Record<string, unknown>, unschedulable: boolean): Promise<ActionResult> {
   const node = name(params.node, 'node');
-  await cluster.forward(`${unschedulable ? 'cordoning' : 'uncordoning'} ${node}`, () => cluster.core.patchNode({ name: node, body: { spec: { unschedulable } } }, mergePatch));
+  await cluster.forward(`${unschedulable ? 'cordoning' : 'uncordoning'} ${node}`, () =>
+    cluster.core.patchNode({ name: node, body: { spec: { unschedulable } } }, mergePatch),
+  );
   return { ok: true, message: `node ${node} ${unschedulable ? 'cordoned' : 'uncordoned'}` };
 }
 
@@ -58,7 +60,11 @@ export const actions: Record<string, Action> = {
       const ns = labNamespace(params.namespace);
       const pod = name(params.name);
       await cluster.forward(`evicting ${ns}/${pod}`, () =>
-        cluster.core.createNamespacedPodEviction({ name: pod, namespace: ns, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: ns } } }),
+        cluster.core.createNamespacedPodEviction({
+          name: pod,
+          namespace: ns,
+          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: ns } },
+        }),
       );
       return { ok: true, message: `pod ${ns}/${pod} evicted` };
     },
@@ -73,7 +79,10 @@ export function findAction(actionName: string): Action {
 
 /** Checks the parameter names before any is used. */
 export function actionParams(action: Action, params: unknown): Record<string, unknown> {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new HttpError(400, `params must be an object with ${action.params.join(', ')}`);
-  for (const key of Object.keys(params)) if (!action.params.includes(key)) throw new HttpError(400, `unknown parameter "${key.slice(0, 40)}"; this action takes ${action.params.join(', ')}`);
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw new HttpError(400, `params must be an object with ${action.params.join(', ')}`);
+  for (const key of Object.keys(params))
+    if (!action.params.includes(key))
+      throw new HttpError(400, `unknown parameter "${key.slice(0, 40)}"; this action takes ${action.params.join(', ')}`);
   return params as Record<string, unknown>;
 }

@@ -1,6 +1,15 @@
 // The bridge's only way to the cluster. Every call goes through forward(), which counts it:
 // the security tests read that count to prove refused requests reached nothing.
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, Watch, type KubeConfig, type KubernetesObject, type V1APIResource } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  Watch,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1APIResource,
+} from '@kubernetes/client-node';
 import { resolveTarget, type ClusterTarget as Target } from '../target.ts';
 import { UserError } from '../errors.ts';
 import { messageOf, statusOf, loadKubeConfig } from '../kube/client.ts';
@@ -91,7 +100,9 @@ export class Cluster {
     if (!list) {
       const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
       list = this.forward(`discovery of ${apiVersion}`, async () =>
-        group ? (await this.kc.makeApiClient(CustomObjectsApi).getAPIResources({ group, version: version! })).resources : (await this.core.getAPIResources()).resources,
+        group
+          ? (await this.kc.makeApiClient(CustomObjectsApi).getAPIResources({ group, version: version! })).resources
+          : (await this.core.getAPIResources()).resources,
       );
       this.discovery.set(apiVersion, list);
       list.catch(() => this.discovery.delete(apiVersion));
@@ -105,7 +116,9 @@ export class Cluster {
     const resource = await this.resource(s.apiVersion, s.kind);
     if (!resource.verbs.includes('list')) throw new HttpError(405, `${s.kind} cannot be listed`);
     const namespace = resource.namespaced ? s.namespace : undefined;
-    const list = await this.forward(`listing ${s.kind}`, () => this.objects.list(s.apiVersion, s.kind, namespace, undefined, undefined, undefined, undefined, s.labelSelector));
+    const list = await this.forward(`listing ${s.kind}`, () =>
+      this.objects.list(s.apiVersion, s.kind, namespace, undefined, undefined, undefined, undefined, s.labelSelector),
+    );
     return { items: list.items.map((o) => clean(o, s.apiVersion, s.kind)), resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
 
@@ -115,7 +128,11 @@ export class Cluster {
     if (resource.namespaced && !ref.namespace) throw new HttpError(400, `${ref.kind} is namespaced: give a namespace`);
     const metadata = { name: ref.name, ...(resource.namespaced ? { namespace: ref.namespace } : {}) };
     try {
-      return clean(await this.forward(`reading ${ref.kind} ${ref.name}`, () => this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata })));
+      return clean(
+        await this.forward(`reading ${ref.kind} ${ref.name}`, () =>
+          this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata }),
+        ),
+      );
     } catch (error) {
       if (error instanceof HttpError && error.status === 404) return null;
       throw error;
@@ -131,14 +148,23 @@ export class Cluster {
   }
 
   /** Starts one watch at the API server; done() is called once when it ends, for any reason. */
-  async watch(path: string, query: Record<string, string | boolean | undefined>, onEvent: (type: string, object: KubernetesObject) => void, done: (error: unknown) => void): Promise<AbortController> {
+  async watch(
+    path: string,
+    query: Record<string, string | boolean | undefined>,
+    onEvent: (type: string, object: KubernetesObject) => void,
+    done: (error: unknown) => void,
+  ): Promise<AbortController> {
     this.calls++;
     return new Watch(this.kc).watch(path, query, onEvent, done);
   }
 
   /** Actions change the cluster: not one kubelab did not create, unless the user said --yes. */
   assertWritable(): void {
-    if (this.target.context && !this.target.yes) throw new HttpError(403, `refusing to change context "${this.target.context}": kubelab did not create it (start kubelab serve with --yes to allow it)`);
+    if (this.target.context && !this.target.yes)
+      throw new HttpError(
+        403,
+        `refusing to change context "${this.target.context}": kubelab did not create it (start kubelab serve with --yes to allow it)`,
+      );
   }
 
   /** Runs a lab's checks (or one exercise's) as `kubelab check` does, with the read-only checker identity. */
@@ -150,6 +176,16 @@ export class Cluster {
     } catch (error) {
       throw new HttpError(404, error instanceof UserError ? error.message : String(error));
     }
-    return this.forward(`the checks of ${labId}`, () => checkLab(lab, exerciseId, { name: this.target.name, provider: this.target.provider, context: this.target.context }, timeoutMs === undefined ? {} : { timeoutMs }), limits.checkTimeoutMs);
+    return this.forward(
+      `the checks of ${labId}`,
+      () =>
+        checkLab(
+          lab,
+          exerciseId,
+          { name: this.target.name, provider: this.target.provider, context: this.target.context },
+          timeoutMs === undefined ? {} : { timeoutMs },
+        ),
+      limits.checkTimeoutMs,
+    );
   }
 }

@@ -35,7 +35,8 @@ export function applyServerLimits(server: Server): void {
 /** Reads a request body up to the limit; refuses larger ones before reading them when their length is declared. */
 export async function readBody(req: IncomingMessage, maxBytes = limits.bodyBytes): Promise<string> {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > maxBytes) throw new HttpError(413, `request body larger than ${maxBytes} bytes`, { Connection: 'close' });
+  if (declared !== undefined && Number(declared) > maxBytes)
+    throw new HttpError(413, `request body larger than ${maxBytes} bytes`, { Connection: 'close' });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -82,7 +82,8 @@ export function labId(value: unknown, what: string): string {
 }
 
 export function wholeNumber(value: unknown, min: number, max: number, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new HttpError(400, `${what} must be a whole number from ${min} to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new HttpError(400, `${what} must be a whole number from ${min} to ${max}`);
   return value;
 }
 

@@ -87,7 +87,8 @@ const routes: Record<string, Route> = {
       const body = await jsonBody(req, ['lab', 'exercise', 'timeoutMs']);
       const lab = labId(body.lab, 'lab');
       const exercise = body.exercise === undefined || body.exercise === null ? undefined : labId(body.exercise, 'exercise');
-      const timeoutMs = body.timeoutMs === undefined ? undefined : wholeNumber(body.timeoutMs, 0, limits.checkTimeoutMs - 10_000, 'timeoutMs');
+      const timeoutMs =
+        body.timeoutMs === undefined ? undefined : wholeNumber(body.timeoutMs, 0, limits.checkTimeoutMs - 10_000, 'timeoutMs');
       sendJson(res, 200, { results: await cluster.check(lab, exercise, timeoutMs) }, headers);
     },
   },

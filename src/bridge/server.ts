@@ -35,8 +35,12 @@ export interface Bridge {
 function preflight(req: IncomingMessage, res: ServerResponse, route: Route, cors: Record<string, string>): void {
   const method = req.headers['access-control-request-method'];
   if (method !== route.method) throw new HttpError(405, `use ${route.method}`, { Allow: `${route.method}, OPTIONS` });
-  const asked = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
-  if (asked.some((h) => h !== 'authorization' && h !== 'content-type')) throw new HttpError(403, 'only the Authorization and Content-Type headers are allowed');
+  const asked = (req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  if (asked.some((h) => h !== 'authorization' && h !== 'content-type'))
+    throw new HttpError(403, 'only the Authorization and Content-Type headers are allowed');
   res.writeHead(204, {
     ...cors,
     'Access-Control-Allow-Methods': route.method,
@@ -68,7 +72,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (req.method === 'OPTIONS') return preflight(req, res, route, cors);
       checkToken(req, token);
       checkMethod(route, req.method);
-      if (route.stream ? watches >= limits.watches : active >= limits.concurrent) throw new HttpError(429, 'too many requests at once', { 'Retry-After': '1' });
+      if (route.stream ? watches >= limits.watches : active >= limits.concurrent)
+        throw new HttpError(429, 'too many requests at once', { 'Retry-After': '1' });
       if (route.stream) watches++;
       else active++;
       try {
@@ -78,7 +83,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         else active--;
       }
     } catch (error) {
-      if (!(error instanceof HttpError)) options.log?.(`bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${process.env.KUBELAB_DEBUG ? ((error as Error).stack ?? error) : String((error as Error).message ?? error).split('\n')[0]}`);
+      if (!(error instanceof HttpError))
+        options.log?.(
+          `bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${process.env.KUBELAB_DEBUG ? ((error as Error).stack ?? error) : String((error as Error).message ?? error).split('\n')[0]}`,
+        );
       sendError(res, error instanceof HttpError ? error : new HttpError(500, 'the bridge failed; see the terminal of kubelab serve'), cors);
     }
   }

@@ -104,7 +104,12 @@ function follow(cluster: Cluster, path: string, request: WatchRequest, send: Sen
   };
 }
 
-export async function streamWatches(res: ServerResponse, cluster: Cluster, requests: WatchRequest[], headers: Record<string, string>): Promise<void> {
+export async function streamWatches(
+  res: ServerResponse,
+  cluster: Cluster,
+  requests: WatchRequest[],
+  headers: Record<string, string>,
+): Promise<void> {
   // Resolve every kind before the 200 goes out; a kind the cluster does not serve fails its watch alone.
   const paths = await Promise.all(
     requests.map((r) =>

@@ -25,7 +25,9 @@ export function maxPodsOf(config: string): number {
   const value = document(config).get('maxPods');
   if (value === undefined || value === null) return DEFAULT_MAX_PODS;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new UserError(`maxPods in the kubelet configuration is ${JSON.stringify(value)}, not a whole number above 0`, { fix: 'correct it and restart the kubelet' });
+    throw new UserError(`maxPods in the kubelet configuration is ${JSON.stringify(value)}, not a whole number above 0`, {
+      fix: 'correct it and restart the kubelet',
+    });
   }
   return value;
 }

@@ -24,21 +24,34 @@ export function requireShape(provider: Provider, name: string): ClusterShape {
  * node is Ready and kube-system runs. The wait is counted from when the components run: a first
  * build of the binaries or the node image before that may take many minutes.
  */
-export async function up(provider: Provider, shape: ClusterShape, progress: Progress, timeoutMs = READY_TIMEOUT_MS): Promise<ClusterAccess> {
+export async function up(
+  provider: Provider,
+  shape: ClusterShape,
+  progress: Progress,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<ClusterAccess> {
   validateShape(shape);
   const recorded = provider.shapeOf(shape.name);
   if (recorded) {
     if (JSON.stringify(recorded) !== JSON.stringify(shape)) {
-      throw new UserError(`cluster "${shape.name}" already exists with another shape (nodes ${recorded.nodes.map((n) => n.name).join(',')})`, {
-        fix: `run kubelab up --name ${shape.name} without shape flags to resume it, or kubelab delete --name ${shape.name} first`,
-      });
+      throw new UserError(
+        `cluster "${shape.name}" already exists with another shape (nodes ${recorded.nodes.map((n) => n.name).join(',')})`,
+        {
+          fix: `run kubelab up --name ${shape.name} without shape flags to resume it, or kubelab delete --name ${shape.name} first`,
+        },
+      );
     }
     await provider.start(shape.name, progress);
   } else {
     await provider.provision(shape, progress);
   }
   progress.step('waiting for nodes Ready and kube-system pods Running');
-  await waitForCluster(provider.access(shape.name), shape.nodes.map((n) => n.name), Date.now() + timeoutMs, progress);
+  await waitForCluster(
+    provider.access(shape.name),
+    shape.nodes.map((n) => n.name),
+    Date.now() + timeoutMs,
+    progress,
+  );
   return provider.access(shape.name);
 }
 
@@ -48,16 +61,24 @@ export async function up(provider: Provider, shape: ClusterShape, progress: Prog
  * configuration file and restarts. Networks and the control plane stay: other ones need
  * another cluster.
  */
-export async function reshape(provider: Provider, shape: ClusterShape, progress: Progress, timeoutMs = READY_TIMEOUT_MS): Promise<ClusterAccess> {
+export async function reshape(
+  provider: Provider,
+  shape: ClusterShape,
+  progress: Progress,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<ClusterAccess> {
   validateShape(shape);
   const name = shape.name;
   const recorded = requireShape(provider, name);
   const fixed = (s: ClusterShape) => JSON.stringify([s.podSubnet, s.serviceSubnet, s.nodes.find((n) => n.role === 'control-plane')?.name]);
   if (fixed(recorded) !== fixed(shape)) {
-    throw new UserError(`cluster "${name}" has other networks or another control plane than this lab needs`, { fix: `kubelab delete --name ${name}, or choose another --name` });
+    throw new UserError(`cluster "${name}" has other networks or another control plane than this lab needs`, {
+      fix: `kubelab delete --name ${name}, or choose another --name`,
+    });
   }
   await provider.start(name, progress);
-  if (JSON.stringify(recorded.nodes) !== JSON.stringify(shape.nodes)) progress.step(`reshaping cluster "${name}" to nodes ${nodeList(shape)}`);
+  if (JSON.stringify(recorded.nodes) !== JSON.stringify(shape.nodes))
+    progress.step(`reshaping cluster "${name}" to nodes ${nodeList(shape)}`);
   for (const node of recorded.nodes.filter((n) => !shape.nodes.some((s) => s.name === n.name))) {
     progress.update(`removing node ${node.name}`);
     await provider.nodes.remove(name, node.name);
@@ -75,7 +96,12 @@ export async function reshape(provider: Provider, shape: ClusterShape, progress:
       await setMaxPods(provider, name, node.name, node.maxPods);
     }
   }
-  await waitForCluster(provider.access(name), shape.nodes.map((n) => n.name), Date.now() + timeoutMs, progress);
+  await waitForCluster(
+    provider.access(name),
+    shape.nodes.map((n) => n.name),
+    Date.now() + timeoutMs,
+    progress,
+  );
   return provider.access(name);
 }
 
@@ -97,7 +123,13 @@ export function requireCapabilities(provider: Provider, needs: readonly NodeCapa
     'kubelet-config': 'change kubelet configuration',
     containers: 'run real containers',
   };
-  throw new UserError(`${what} needs nodes that ${missing.map((c) => hint[c]).join(' and ')}, which the ${provider.name} provider's cannot`, {
-    fix: provider.name === 'local' && missing.includes('containers') ? 'use kind: kubelab image build, then --provider kind' : 'use a cluster kubelab runs (drop --context), or --provider kind',
-  });
+  throw new UserError(
+    `${what} needs nodes that ${missing.map((c) => hint[c]).join(' and ')}, which the ${provider.name} provider's cannot`,
+    {
+      fix:
+        provider.name === 'local' && missing.includes('containers')
+          ? 'use kind: kubelab image build, then --provider kind'
+          : 'use a cluster kubelab runs (drop --context), or --provider kind',
+    },
+  );
 }

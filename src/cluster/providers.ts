@@ -55,15 +55,22 @@ export function autoChoice(probe: KindProbe): { name: 'kind' | 'local'; reason: 
   if (!probe.docker.ok) return { name: 'local', reason: `auto: ${probe.docker.reason}, ${local}` };
   if (!probe.kind.ok) return { name: 'local', reason: `auto: docker ${probe.docker.version} runs but ${probe.kind.reason}, ${local}` };
   if (!probe.imagePresent) {
-    return { name: 'local', reason: `auto: docker and kind ${probe.kind.version} work but the node image ${probe.image} is not built (kubelab image build makes it; kubelab never pulls), ${local}` };
+    return {
+      name: 'local',
+      reason: `auto: docker and kind ${probe.kind.version} work but the node image ${probe.image} is not built (kubelab image build makes it; kubelab never pulls), ${local}`,
+    };
   }
-  return { name: 'kind', reason: `auto: docker ${probe.docker.version}, kind ${probe.kind.version} and ${probe.image} are here, using kind` };
+  return {
+    name: 'kind',
+    reason: `auto: docker ${probe.docker.version}, kind ${probe.kind.version} and ${probe.image} are here, using kind`,
+  };
 }
 
 function make(name: ProviderName, options: ProviderOptions): Provider {
   if (name === 'kind') return new KindProvider({ image: options.image });
   if (name === 'existing') {
-    if (!options.context) throw new UserError('the existing provider needs a context', { fix: 'add --context <name> (see kubectl config get-contexts)' });
+    if (!options.context)
+      throw new UserError('the existing provider needs a context', { fix: 'add --context <name> (see kubectl config get-contexts)' });
     return new ExistingProvider({ context: options.context, allowChanges: options.yes === true });
   }
   return new LocalProvider();
@@ -79,19 +86,24 @@ export function chooseProvider(flag: string = 'auto', options: ProviderOptions =
     throw new UserError(`unknown provider "${flag}"`, { fix: `choose one of auto, ${known.join(', ')}` });
   }
   if (flag !== 'auto') {
-    const reason = flag === 'existing' ? `chosen with --provider existing --context ${options.context ?? ''}` : `chosen with --provider ${flag}`;
+    const reason =
+      flag === 'existing' ? `chosen with --provider existing --context ${options.context ?? ''}` : `chosen with --provider ${flag}`;
     return { provider: make(flag as ProviderName, options), reason };
   }
-  if (options.context) return { provider: make('existing', options), reason: `auto: --context ${options.context} names a cluster kubelab did not create` };
+  if (options.context)
+    return { provider: make('existing', options), reason: `auto: --context ${options.context} names a cluster kubelab did not create` };
   if (options.name) {
     const kind = readKindRecord(options.name);
     const local = readLocalRecord(options.name);
     if (kind && !local) return { provider: make('kind', options), reason: `auto: kubelab created cluster "${options.name}" with kind` };
-    if (local && !kind) return { provider: make('local', options), reason: `auto: kubelab created cluster "${options.name}" with the local provider` };
+    if (local && !kind)
+      return { provider: make('local', options), reason: `auto: kubelab created cluster "${options.name}" with the local provider` };
   }
   const preferred = process.env.KUBELAB_PROVIDER;
-  if (preferred === 'local' || preferred === 'kind') return { provider: make(preferred, options), reason: `auto: KUBELAB_PROVIDER=${preferred}` };
-  if (preferred && preferred !== 'auto') throw new UserError(`KUBELAB_PROVIDER is "${preferred}"`, { fix: 'set it to local or kind, or unset it' });
+  if (preferred === 'local' || preferred === 'kind')
+    return { provider: make(preferred, options), reason: `auto: KUBELAB_PROVIDER=${preferred}` };
+  if (preferred && preferred !== 'auto')
+    throw new UserError(`KUBELAB_PROVIDER is "${preferred}"`, { fix: 'set it to local or kind, or unset it' });
   const choice = autoChoice(probeKindSupport(nodeImage(options.image)));
   return { provider: make(choice.name, options), reason: choice.reason };
 }

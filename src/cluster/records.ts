@@ -29,7 +29,12 @@ export interface RecordStore<R extends ClusterRecord> {
  * A store of one provider's records, in root/<name>/<marker>. `valid` checks the provider's own
  * fields; the shape is checked as any shape is.
  */
-export function recordStore<R extends ClusterRecord>(root: () => string, marker: string, provider: R['provider'], valid: (record: R) => boolean): RecordStore<R> {
+export function recordStore<R extends ClusterRecord>(
+  root: () => string,
+  marker: string,
+  provider: R['provider'],
+  valid: (record: R) => boolean,
+): RecordStore<R> {
   const dir = (name: string) => join(root(), name);
   const file = (name: string) => join(dir(name), marker);
   return {

@@ -51,8 +51,12 @@ export function parseNodes(spec: string, maxPods = DEFAULT_MAX_PODS): NodeShape[
   }
   const names = /^\d+$/.test(spec)
     ? Array.from({ length: Number(spec) }, (_, i) => `kub${i + 1}`)
-    : spec.split(',').map((n) => n.trim()).filter(Boolean);
-  if (names.length === 0) throw new UserError(`--nodes "${spec}" names no node`, { fix: 'give a count such as 3 or names such as kub1,kub2,kub3' });
+    : spec
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
+  if (names.length === 0)
+    throw new UserError(`--nodes "${spec}" names no node`, { fix: 'give a count such as 3 or names such as kub1,kub2,kub3' });
   return names.map((name, i) => ({ name, role: i === 0 ? 'control-plane' : 'worker', maxPods }));
 }
 
@@ -88,10 +92,14 @@ export function validateShape(shape: ClusterShape): ClusterShape {
   const pods = parseCidr(shape.podSubnet, 'pod CIDR');
   const services = parseCidr(shape.serviceSubnet, 'service CIDR');
   if (overlaps(pods, services)) {
-    throw new UserError(`pod CIDR ${shape.podSubnet} overlaps service CIDR ${shape.serviceSubnet}`, { fix: 'choose ranges that do not overlap' });
+    throw new UserError(`pod CIDR ${shape.podSubnet} overlaps service CIDR ${shape.serviceSubnet}`, {
+      fix: 'choose ranges that do not overlap',
+    });
   }
   if (services.family === 4 && services.prefix < 12) {
-    throw new UserError(`service CIDR ${shape.serviceSubnet} is too large`, { fix: 'kube-apiserver accepts at most a /12 for IPv4 services' });
+    throw new UserError(`service CIDR ${shape.serviceSubnet} is too large`, {
+      fix: 'kube-apiserver accepts at most a /12 for IPv4 services',
+    });
   }
   if (isIP(shape.advertiseAddress) === 0) {
     throw new UserError(`invalid advertise address "${shape.advertiseAddress}"`, { fix: 'give an IP address such as 127.0.0.1' });
@@ -147,6 +155,9 @@ export function withNode(nodes: NodeShape[], node: NodeShape): NodeShape[] {
 /** The node of this name, or one line saying which nodes there are. */
 export function nodeOf(shape: ClusterShape, node: string): NodeShape {
   const found = shape.nodes.find((n) => n.name === node);
-  if (!found) throw new UserError(`cluster "${shape.name}" has no node "${node}"`, { fix: `its nodes are ${shape.nodes.map((n) => n.name).join(', ')}` });
+  if (!found)
+    throw new UserError(`cluster "${shape.name}" has no node "${node}"`, {
+      fix: `its nodes are ${shape.nodes.map((n) => n.name).join(', ')}`,
+    });
   return found;
 }

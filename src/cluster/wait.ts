@@ -15,7 +15,13 @@ const podReady = (pod: V1Pod) =>
   pod.status?.phase === 'Running' && (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
 
 /** Pure: is a cluster ready, given what the API returned? Every named node Ready, every kube-system workload complete. */
-export function readiness(nodeNames: string[], nodes: V1Node[], pods: V1Pod[], deployments: V1Deployment[], daemonSets: V1DaemonSet[]): Readiness {
+export function readiness(
+  nodeNames: string[],
+  nodes: V1Node[],
+  pods: V1Pod[],
+  deployments: V1Deployment[],
+  daemonSets: V1DaemonSet[],
+): Readiness {
   const waitingFor: string[] = [];
   for (const name of nodeNames) {
     const node = nodes.find((n) => n.metadata?.name === name);
@@ -28,7 +34,8 @@ export function readiness(nodeNames: string[], nodes: V1Node[], pods: V1Pod[], d
   }
   for (const ds of daemonSets) {
     const want = ds.status?.desiredNumberScheduled ?? 0;
-    if (want === 0 || (ds.status?.numberReady ?? 0) < want) waitingFor.push(`daemonset ${ds.metadata?.name} ${ds.status?.numberReady ?? 0}/${want}`);
+    if (want === 0 || (ds.status?.numberReady ?? 0) < want)
+      waitingFor.push(`daemonset ${ds.metadata?.name} ${ds.status?.numberReady ?? 0}/${want}`);
   }
   if (deployments.length === 0 && daemonSets.length === 0) waitingFor.push('kube-system add-ons');
   for (const pod of pods) if (!podReady(pod)) waitingFor.push(`pod ${pod.metadata?.name} Running`);
@@ -50,6 +57,11 @@ export async function waitForCluster(access: ClusterAccess, nodeNames: string[],
       progress.update(`waiting for ${now.waitingFor.slice(0, 3).join(', ')}`);
       return { state: now.waitingFor.slice(0, 5).join(', ') };
     },
-    { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 200, describe: `cluster "${access.name}" to be ready`, fix: 'see kubelab status, and the logs it names' },
+    {
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      intervalMs: 200,
+      describe: `cluster "${access.name}" to be ready`,
+      fix: 'see kubelab status, and the logs it names',
+    },
   );
 }

@@ -54,12 +54,24 @@ export function addLabCommands(cli: Command, progress: Progress): void {
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
       if (options.json) {
-        console.log(JSON.stringify(labs.map((l) => ({ id: l.id, title: l.title, summary: l.summary, exercises: l.exercises.map((e) => ({ id: e.id, title: e.title, points: e.checks.reduce((s, c) => s + c.points, 0) })) })), null, 2));
+        console.log(
+          JSON.stringify(
+            labs.map((l) => ({
+              id: l.id,
+              title: l.title,
+              summary: l.summary,
+              exercises: l.exercises.map((e) => ({ id: e.id, title: e.title, points: e.checks.reduce((s, c) => s + c.points, 0) })),
+            })),
+            null,
+            2,
+          ),
+        );
         return;
       }
       for (const lab of labs) {
         console.log(`${lab.id.padEnd(16)} ${lab.title}`);
-        for (const e of lab.exercises) console.log(`  ${e.id.padEnd(22)} ${e.title} (${e.checks.reduce((s, c) => s + c.points, 0)} points)`);
+        for (const e of lab.exercises)
+          console.log(`  ${e.id.padEnd(22)} ${e.title} (${e.checks.reduce((s, c) => s + c.points, 0)} points)`);
       }
     });
 
@@ -72,34 +84,46 @@ export function addLabCommands(cli: Command, progress: Progress): void {
     },
   );
 
-  reportOptions(targetOptions(cli.command('check').argument('<lab>').argument('[exercise]').description('check your work (read-only)'))).action(
-    async (labId: string, exerciseId: string | undefined, options: CommonOptions) => {
-      await report(await checkLab(getLab(labId), exerciseId, options, runOptions(options)), options);
-    },
-  );
+  reportOptions(
+    targetOptions(cli.command('check').argument('<lab>').argument('[exercise]').description('check your work (read-only)')),
+  ).action(async (labId: string, exerciseId: string | undefined, options: CommonOptions) => {
+    await report(await checkLab(getLab(labId), exerciseId, options, runOptions(options)), options);
+  });
 
-  targetOptions(cli.command('solve').argument('<lab>').argument('[exercise]').description('apply the reference solution')).action(
-    async (labId: string, exerciseId: string | undefined, options: TargetOptions) => {
-      const lab = getLab(labId);
-      await solveLab(lab, exerciseId, options);
-      progress.done(`solved ${lab.id}${exerciseId ? ` / ${exerciseId}` : ''}`);
-    },
-  );
+  targetOptions(
+    cli
+      .command('solve')
+      .argument('<lab>')
+      .argument('[exercise]')
+      .option('--show', 'print the commands of the reference solution, and run nothing')
+      .description('run the reference solution, printing each command as it runs it'),
+  ).action(async (labId: string, exerciseId: string | undefined, options: TargetOptions & { show?: boolean }) => {
+    const lab = getLab(labId);
+    const shown = await solveLab(lab, exerciseId, options, { show: options.show, say: (line) => console.log(line) });
+    if (options.show) {
+      for (const [exercise, commands] of Object.entries(shown)) {
+        console.log(`# ${lab.id} / ${exercise}`);
+        console.log(commands ? commands.join('\n') : '# (this exercise solves in code: see its solve in checks/)');
+      }
+      return;
+    }
+    progress.done(`solved ${lab.id}${exerciseId ? ` / ${exerciseId}` : ''}`);
+  });
 
-  targetOptions(cli.command('reset').argument('<lab>').argument('[exercise]').description('undo the exercises: back to the lab’s starting state')).action(
-    async (labId: string, exerciseId: string | undefined, options: TargetOptions) => {
-      const lab = getLab(labId);
-      await resetLab(lab, exerciseId, options);
-      progress.done(`reset ${lab.id}${exerciseId ? ` / ${exerciseId}` : ''}`);
-    },
-  );
+  targetOptions(
+    cli.command('reset').argument('<lab>').argument('[exercise]').description('undo the exercises: back to the lab’s starting state'),
+  ).action(async (labId: string, exerciseId: string | undefined, options: TargetOptions) => {
+    const lab = getLab(labId);
+    await resetLab(lab, exerciseId, options);
+    progress.done(`reset ${lab.id}${exerciseId ? ` / ${exerciseId}` : ''}`);
+  });
 
-  reportOptions(targetOptions(cli.command('grade').argument('[labs...]').description('run every check of the given labs (default: all) and report'))).action(
-    async (labIds: string[], options: CommonOptions) => {
-      const chosen = (labIds.length ? labIds : labs.map((l) => l.id)).map(getLab);
-      const results: CheckResult[] = [];
-      for (const lab of chosen) results.push(...(await checkLab(lab, undefined, options, runOptions(options))));
-      await report(results, options);
-    },
-  );
+  reportOptions(
+    targetOptions(cli.command('grade').argument('[labs...]').description('run every check of the given labs (default: all) and report')),
+  ).action(async (labIds: string[], options: CommonOptions) => {
+    const chosen = (labIds.length ? labIds : labs.map((l) => l.id)).map(getLab);
+    const results: CheckResult[] = [];
+    for (const lab of chosen) results.push(...(await checkLab(lab, undefined, options, runOptions(options))));
+    await report(results, options);
+  });
 }

@@ -34,7 +34,10 @@ export function addJoinCommand(group: Command, targetOf: (options: ClusterTarget
     .action(async (endpoint: string | undefined, flags: JoinFlags) => {
       // Checked before anything is dialled or started, whichever provider runs the cluster.
       parseToken(flags.token);
-      if (parsePins(flags.discoveryTokenCaCertHash).size === 0) throw new UserError('token discovery without a CA certificate hash would trust any server', { fix: 'give --discovery-token-ca-cert-hash sha256:<hash>' });
+      if (parsePins(flags.discoveryTokenCaCertHash).size === 0)
+        throw new UserError('token discovery without a CA certificate hash would trust any server', {
+          fix: 'give --discovery-token-ca-cert-hash sha256:<hash>',
+        });
       if (endpoint !== undefined) loopbackServer(endpoint);
       const { provider, access } = targetOf(flags);
       const result = await provider.nodes.join(access.name, {

@@ -25,7 +25,8 @@ async function requireNode({ access }: ResolvedTarget, node: string): Promise<vo
   try {
     await clients(kc).core.readNode({ name: node });
   } catch (error) {
-    if (statusOf(error) === 404) throw new UserError(`cluster "${access.name}" has no node "${node}"`, { cause: error, fix: 'kubectl get nodes lists them' });
+    if (statusOf(error) === 404)
+      throw new UserError(`cluster "${access.name}" has no node "${node}"`, { cause: error, fix: 'kubectl get nodes lists them' });
     throw new UserError(`cannot read node ${node}: ${messageOf(error)}`, { cause: error });
   }
 }

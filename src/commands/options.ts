@@ -16,5 +16,8 @@ export function nameOption(): Option {
 }
 
 export function providerOption(): Option {
-  return new Option('--provider <provider>', 'auto, local, kind or existing (auto: a new cluster takes $KUBELAB_PROVIDER, else kind when it can run)').default(defaultProvider());
+  return new Option(
+    '--provider <provider>',
+    'auto, local, kind or existing (auto: a new cluster takes $KUBELAB_PROVIDER, else kind when it can run)',
+  ).default(defaultProvider());
 }

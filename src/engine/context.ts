@@ -63,7 +63,9 @@ export async function adminContext(target: ResolvedTarget): Promise<LabContext> 
   await requireReachable(kc, access);
   const kubectlPath = (await ensureBinaries()).path('kubectl');
   const kubectl = (args: string[], input?: string) =>
-    exec(`kubectl ${args.join(' ')}`, kubectlPath, ['--kubeconfig', access.kubeconfig, '--context', access.context, ...args], { input: input ?? '' });
+    exec(`kubectl ${args.join(' ')}`, kubectlPath, ['--kubeconfig', access.kubeconfig, '--context', access.context, ...args], {
+      input: input ?? '',
+    });
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),

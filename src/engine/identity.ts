@@ -21,7 +21,9 @@ export async function checkerKubeConfig(admin: KubeConfig, ttlSeconds = 3600): P
   const core = admin.makeApiClient(CoreV1Api);
   const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
   await ignoreConflict(() => core.createNamespace({ body: { metadata: { name: CHECKER_NAMESPACE } } }));
-  await ignoreConflict(() => core.createNamespacedServiceAccount({ namespace: CHECKER_NAMESPACE, body: { metadata: { name: CHECKER_NAME } } }));
+  await ignoreConflict(() =>
+    core.createNamespacedServiceAccount({ namespace: CHECKER_NAMESPACE, body: { metadata: { name: CHECKER_NAME } } }),
+  );
   await ignoreConflict(() =>
     rbac.createClusterRole({
       body: {

@@ -29,7 +29,7 @@ export function matchObject(actual: unknown, expected: unknown, path = ''): Mism
     }
     return undefined;
   }
-  return Object.is(actual, expected) || String(actual) === String(expected) && typeof actual === typeof expected
+  return Object.is(actual, expected) || (String(actual) === String(expected) && typeof actual === typeof expected)
     ? undefined
     : { path: path || '.', expected, found: actual };
 }

@@ -133,7 +133,12 @@ export function defineLab(lab: Lab): Lab {
   need(typeof lab.setup === 'function', id, 'setup', 'must be a function');
   need(lab.teardown === undefined || typeof lab.teardown === 'function', id, 'teardown', 'must be a function when given');
   const capabilities = ['join', 'rebuild', 'kubelet-config', 'containers'];
-  need(lab.needs === undefined || (Array.isArray(lab.needs) && lab.needs.every((c) => capabilities.includes(c))), id, 'needs', `must list some of ${capabilities.join(', ')}`);
+  need(
+    lab.needs === undefined || (Array.isArray(lab.needs) && lab.needs.every((c) => capabilities.includes(c))),
+    id,
+    'needs',
+    `must list some of ${capabilities.join(', ')}`,
+  );
   need(Array.isArray(lab.exercises) && lab.exercises.length > 0, id, 'exercises', 'must list at least one exercise');
   const exerciseIds = new Set<string>();
   lab.exercises.forEach((exercise, i) => {
@@ -142,7 +147,12 @@ export function defineLab(lab: Lab): Lab {
     need(!exerciseIds.has(exercise.id), id, `${at}.id`, `"${exercise.id}" is used twice`);
     exerciseIds.add(exercise.id);
     need(typeof exercise.task === 'string' && exercise.task.length > 0, id, `${at}.task`, 'is missing');
-    need(typeof exercise.solve === 'function' || typeof exercise.solution === 'function', id, `${at}.solution`, 'must be a function (or give solve)');
+    need(
+      typeof exercise.solve === 'function' || typeof exercise.solution === 'function',
+      id,
+      `${at}.solution`,
+      'must be a function (or give solve)',
+    );
     need(typeof exercise.reset === 'function', id, `${at}.reset`, 'must be a function');
     need(Array.isArray(exercise.checks) && exercise.checks.length > 0, id, `${at}.checks`, 'must list at least one check');
     const checkIds = new Set<string>();
@@ -154,7 +164,12 @@ export function defineLab(lab: Lab): Lab {
       need(Number.isFinite(check.points) && check.points >= 0, id, `${cat}.points`, 'must be a number ≥ 0');
       need(typeof check.hint === 'string' && check.hint.length > 0, id, `${cat}.hint`, 'is missing');
       need(typeof check.run === 'function', id, `${cat}.run`, 'must be a function');
-      need(check.timeoutMs === undefined || (Number.isFinite(check.timeoutMs) && check.timeoutMs >= 0), id, `${cat}.timeoutMs`, 'must be a number ≥ 0');
+      need(
+        check.timeoutMs === undefined || (Number.isFinite(check.timeoutMs) && check.timeoutMs >= 0),
+        id,
+        `${cat}.timeoutMs`,
+        'must be a number ≥ 0',
+      );
     });
   });
   return lab;

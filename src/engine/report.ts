@@ -26,7 +26,12 @@ export function human(results: CheckResult[], debug = false): string {
     lines.push(`      ${r.reason}`);
     if (r.status !== 'pass') lines.push(`      hint: ${r.hint}`);
     if (debug && r.status !== 'pass' && r.evidence.length) {
-      for (const item of r.evidence) lines.push(...JSON.stringify(item, null, 2).split('\n').map((l) => `      | ${l}`));
+      for (const item of r.evidence)
+        lines.push(
+          ...JSON.stringify(item, null, 2)
+            .split('\n')
+            .map((l) => `      | ${l}`),
+        );
     }
   }
   const t = totals(results);
@@ -38,7 +43,8 @@ export function json(results: CheckResult[]): string {
   return `${JSON.stringify({ ...totals(results), results }, null, 2)}\n`;
 }
 
-const xml = (text: string) => text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const xml = (text: string) =>
+  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /** JUnit XML: one testsuite per lab, one testcase per check. */
 export function junit(results: CheckResult[]): string {

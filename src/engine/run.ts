@@ -27,7 +27,13 @@ export interface RunOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls one check until it passes or its timeout ends; reports the last state it saw. */
-export async function runCheck(lab: Lab, exercise: Exercise, check: Check, ctx: CheckContext, options: RunOptions = {}): Promise<CheckResult> {
+export async function runCheck(
+  lab: Lab,
+  exercise: Exercise,
+  check: Check,
+  ctx: CheckContext,
+  options: RunOptions = {},
+): Promise<CheckResult> {
   const started = performance.now();
   const timeout = options.timeoutMs ?? check.timeoutMs ?? 0;
   const deadline = Date.now() + timeout;
@@ -44,7 +50,15 @@ export async function runCheck(lab: Lab, exercise: Exercise, check: Check, ctx: 
     if (Date.now() + (options.pollMs ?? 250) > deadline) break;
     await sleep(options.pollMs ?? 250);
   }
-  const base = { lab: lab.id, exercise: exercise.id, check: check.id, title: check.title, hint: check.hint, maxPoints: check.points, durationMs: Math.round(performance.now() - started) };
+  const base = {
+    lab: lab.id,
+    exercise: exercise.id,
+    check: check.id,
+    title: check.title,
+    hint: check.hint,
+    maxPoints: check.points,
+    durationMs: Math.round(performance.now() - started),
+  };
   if (error !== undefined) {
     return { ...base, status: 'error', points: 0, reason: `the check could not run: ${messageOf(error)}`, evidence: [] };
   }

@@ -38,7 +38,12 @@ export async function startLab(lab: Lab, options: TargetOptions, progress: Progr
   return access;
 }
 
-export async function checkLab(lab: Lab, exerciseId: string | undefined, options: TargetOptions, run: RunOptions = {}): Promise<CheckResult[]> {
+export async function checkLab(
+  lab: Lab,
+  exerciseId: string | undefined,
+  options: TargetOptions,
+  run: RunOptions = {},
+): Promise<CheckResult[]> {
   const exercises = getExercises(lab, exerciseId);
   const { access, createdByKubelab } = resolveTarget(options, 'read');
   // The read-only identity is a ServiceAccount and RBAC objects: kubelab makes them only on its
@@ -58,7 +63,12 @@ export interface SolveOptions {
  * Applies the reference solution: each exercise's commands run as shown (solve --show prints
  * them and runs nothing). Returns the commands, per exercise.
  */
-export async function solveLab(lab: Lab, exerciseId: string | undefined, options: TargetOptions, solve: SolveOptions = {}): Promise<Record<string, string[] | undefined>> {
+export async function solveLab(
+  lab: Lab,
+  exerciseId: string | undefined,
+  options: TargetOptions,
+  solve: SolveOptions = {},
+): Promise<Record<string, string[] | undefined>> {
   const exercises = getExercises(lab, exerciseId);
   const target = resolveTarget(options, solve.show ? 'read' : 'write');
   const say = solve.say ?? (() => {});

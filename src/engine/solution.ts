@@ -46,9 +46,12 @@ export async function runCommands(commands: string[], target: ResolvedTarget, sa
     const result = await execResult('bash', ['-o', 'pipefail', '-c', command], { env, cwd: packageRoot });
     for (const line of `${result.stdout}${result.stderr}`.split('\n').filter(Boolean)) say(`  ${line}`);
     if (result.exitCode !== 0) {
-      throw new UserError(`the reference solution's command failed (exit ${result.exitCode}): ${command.split('\n')[0]}: ${lastLine(result.stderr) || lastLine(result.stdout)}`, {
-        fix: 'this is a bug in the lab or a cluster not in the lab\'s starting state: kubelab reset <lab>, then try again',
-      });
+      throw new UserError(
+        `the reference solution's command failed (exit ${result.exitCode}): ${command.split('\n')[0]}: ${lastLine(result.stderr) || lastLine(result.stdout)}`,
+        {
+          fix: "this is a bug in the lab or a cluster not in the lab's starting state: kubelab reset <lab>, then try again",
+        },
+      );
     }
   }
 }

@@ -30,7 +30,10 @@ async function waitForCertificate(api: CertificatesV1Api, name: string, timeoutM
   for (;;) {
     const csr = await api.readCertificateSigningRequest({ name });
     const refused = condition(csr, 'Denied') ?? condition(csr, 'Failed');
-    if (refused) throw new UserError(`certificate signing request ${name} was ${refused.type.toLowerCase()}: ${refused.message ?? refused.reason ?? 'no reason given'}`);
+    if (refused)
+      throw new UserError(
+        `certificate signing request ${name} was ${refused.type.toLowerCase()}: ${refused.message ?? refused.reason ?? 'no reason given'}`,
+      );
     if (condition(csr, 'Approved') && csr.status?.certificate) return csr;
     if (Date.now() >= deadline) {
       const state = condition(csr, 'Approved') ? 'approved but no certificate was issued' : 'not approved';
@@ -43,7 +46,13 @@ async function waitForCertificate(api: CertificatesV1Api, name: string, timeoutM
 }
 
 /** Creates the node's CSR as system:bootstrap:<token id> and waits for the issued certificate. */
-export async function requestNodeCertificate(server: string, caPem: string, token: BootstrapToken, nodeName: string, options: BootstrapOptions = {}): Promise<NodeCredentials> {
+export async function requestNodeCertificate(
+  server: string,
+  caPem: string,
+  token: BootstrapToken,
+  nodeName: string,
+  options: BootstrapOptions = {},
+): Promise<NodeCredentials> {
   const api = kubeConfigFor(server, caPem, { token: `${token.id}.${token.secret}` }).makeApiClient(CertificatesV1Api);
   const request = await nodeCsr(nodeName);
   try {
@@ -61,11 +70,16 @@ export async function requestNodeCertificate(server: string, caPem: string, toke
     });
   } catch (error) {
     throw new UserError(`the bootstrap token may not create a certificate signing request: ${messageOf(error)}`, {
-      fix: statusOf(error) === 403 ? 'kubeadm init phase bootstrap-token creates the RBAC that allows it (ClusterRoleBinding kubeadm:kubelet-bootstrap)' : undefined,
+      fix:
+        statusOf(error) === 403
+          ? 'kubeadm init phase bootstrap-token creates the RBAC that allows it (ClusterRoleBinding kubeadm:kubelet-bootstrap)'
+          : undefined,
     });
   }
   options.onStep?.(`[kubelet-start] certificate signing request ${request.name} created as ${bootstrapUser(token)}`);
   const csr = await waitForCertificate(api, request.name, options.timeoutMs ?? 60_000);
-  options.onStep?.(`[kubelet-start] ${request.name} approved (${condition(csr, 'Approved')?.reason ?? 'Approved'}) and its certificate issued`);
+  options.onStep?.(
+    `[kubelet-start] ${request.name} approved (${condition(csr, 'Approved')?.reason ?? 'Approved'}) and its certificate issued`,
+  );
   return { csrName: request.name, certPem: Buffer.from(csr.status!.certificate!, 'base64').toString('utf8'), keyPem: request.keyPem };
 }

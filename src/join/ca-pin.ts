@@ -22,14 +22,20 @@ export function parsePins(hashes: string[]): Set<string> {
   for (const hash of hashes) {
     const parts = hash.split(':');
     if (parts.length !== 2) {
-      throw new UserError(`invalid discovery token CA certificate hash "${hash}": expected "format:hex-value"`, { fix: 'give it as sha256:<64 hex digits>' });
+      throw new UserError(`invalid discovery token CA certificate hash "${hash}": expected "format:hex-value"`, {
+        fix: 'give it as sha256:<64 hex digits>',
+      });
     }
     const [format = '', value = ''] = parts;
     if (format.toLowerCase() !== 'sha256') {
-      throw new UserError(`invalid discovery token CA certificate hash: unknown hash format "${format}"`, { fix: 'the known format is sha256' });
+      throw new UserError(`invalid discovery token CA certificate hash: unknown hash format "${format}"`, {
+        fix: 'the known format is sha256',
+      });
     }
     if (!/^[0-9a-fA-F]{64}$/.test(value)) {
-      throw new UserError(`invalid discovery token CA certificate hash "${hash}": expected a 32 byte SHA-256 hash in hex`, { fix: 'give it as sha256:<64 hex digits>' });
+      throw new UserError(`invalid discovery token CA certificate hash "${hash}": expected a 32 byte SHA-256 hash in hex`, {
+        fix: 'give it as sha256:<64 hex digits>',
+      });
     }
     pins.add(value.toLowerCase());
   }
@@ -40,7 +46,10 @@ export function parsePins(hashes: string[]): Set<string> {
 export function checkPinned(caPem: string, pins: Set<string>): void {
   const found = certificatesIn(caPem).map((cert) => caCertHash(cert));
   if (found.some((hash) => pins.has(hash.slice('sha256:'.length)))) return;
-  throw new UserError(`couldn't validate the identity of the API Server: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${found.join(':')}" are pinned`, {
-    fix: 'check --discovery-token-ca-cert-hash: kubeadm token create --print-join-command prints the right one',
-  });
+  throw new UserError(
+    `couldn't validate the identity of the API Server: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${found.join(':')}" are pinned`,
+    {
+      fix: 'check --discovery-token-ca-cert-hash: kubeadm token create --print-join-command prints the right one',
+    },
+  );
 }

@@ -10,11 +10,22 @@ export function kubeConfigFor(server: string, caPem: string | undefined, credent
     'token' in credentials
       ? { name: 'join', token: credentials.token }
       : 'certPem' in credentials
-        ? { name: 'join', certData: Buffer.from(credentials.certPem).toString('base64'), keyData: Buffer.from(credentials.keyPem).toString('base64') }
+        ? {
+            name: 'join',
+            certData: Buffer.from(credentials.certPem).toString('base64'),
+            keyData: Buffer.from(credentials.keyPem).toString('base64'),
+          }
         : { name: 'join' };
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'kubernetes', server, skipTLSVerify: caPem === undefined, ...(caPem ? { caData: Buffer.from(caPem).toString('base64') } : {}) }],
+    clusters: [
+      {
+        name: 'kubernetes',
+        server,
+        skipTLSVerify: caPem === undefined,
+        ...(caPem ? { caData: Buffer.from(caPem).toString('base64') } : {}),
+      },
+    ],
     users: [user],
     contexts: [{ name: 'join', cluster: 'kubernetes', user: 'join' }],
     currentContext: 'join',

@@ -37,7 +37,10 @@ export function digestedName(spkiDer: Buffer, commonName: string, organization: 
 export async function nodeCsr(nodeName: string): Promise<NodeCsr> {
   const keys = await crypto.subtle.generateKey(ECDSA, true, ['sign', 'verify']);
   const { commonName, organization } = nodeSubject(nodeName);
-  const csr = await Pkcs10CertificateRequestGenerator.create({ name: [{ O: [organization] }, { CN: [commonName] }], keys, signingAlgorithm: ECDSA }, crypto);
+  const csr = await Pkcs10CertificateRequestGenerator.create(
+    { name: [{ O: [organization] }, { CN: [commonName] }], keys, signingAlgorithm: ECDSA },
+    crypto,
+  );
   const spki = Buffer.from(await crypto.subtle.exportKey('spki', keys.publicKey));
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
   return {

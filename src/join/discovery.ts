@@ -42,8 +42,13 @@ async function readClusterInfo(server: string, caPem: string | undefined): Promi
     return await core.readNamespacedConfigMap({ name: 'cluster-info', namespace: 'kube-public' });
   } catch (error) {
     const status = statusOf(error);
-    if (status === 404) throw new UserError(`${identity}: there is no cluster-info ConfigMap in kube-public; this API server is not set up for token bootstrapping`, { cause: error });
-    if (status === 401 || status === 403) throw new UserError(`${identity}: anonymous requests may not read kube-public/cluster-info (${messageOf(error)})`, { cause: error });
+    if (status === 404)
+      throw new UserError(
+        `${identity}: there is no cluster-info ConfigMap in kube-public; this API server is not set up for token bootstrapping`,
+        { cause: error },
+      );
+    if (status === 401 || status === 403)
+      throw new UserError(`${identity}: anonymous requests may not read kube-public/cluster-info (${messageOf(error)})`, { cause: error });
     const what = caPem ? 'validate TLS of' : 'reach';
     throw new UserError(`${identity}: cannot ${what} the API server at ${server}: ${failureOf(error)}`, {
       fix: caPem ? 'the server’s certificate is not signed by the pinned CA' : 'is the cluster running? kubelab status shows it',
@@ -69,7 +74,10 @@ async function signedClusterInfo(server: string, caPem: string | undefined, toke
 /** The kubeconfig in cluster-info, once its signature by the token is verified. */
 function signedKubeconfig(cm: V1ConfigMap, token: BootstrapToken): string {
   const kubeconfig = cm.data?.kubeconfig;
-  if (!kubeconfig) throw new UserError(`${identity}: there is no kubeconfig key in the cluster-info ConfigMap; this API server is not set up for token bootstrapping`);
+  if (!kubeconfig)
+    throw new UserError(
+      `${identity}: there is no kubeconfig key in the cluster-info ConfigMap; this API server is not set up for token bootstrapping`,
+    );
   const jws = cm.data?.[`jws-kubeconfig-${token.id}`] ?? '';
   if (!verifyDetachedSignature(jws, kubeconfig, token.id, token.secret)) {
     throw new UserError(`${identity}: failed to verify JWS signature of received cluster info object, can't trust this API Server`, {
@@ -97,7 +105,12 @@ function clusterOf(kubeconfig: string): { server: string; caPem: string } {
  * token's JWS over its kubeconfig, check the CA in it against the pinned hashes, then fetch
  * it again over TLS verified with that CA and require the same kubeconfig.
  */
-export async function discover(endpoint: string, token: BootstrapToken, pins: Set<string>, options: DiscoveryOptions = {}): Promise<Discovered> {
+export async function discover(
+  endpoint: string,
+  token: BootstrapToken,
+  pins: Set<string>,
+  options: DiscoveryOptions = {},
+): Promise<Discovered> {
   const wait = options.signatureWaitMs ?? 5_000;
   // Reported only once discovery as a whole succeeded, so a refused server yields just the error line.
   const steps: string[] = [];
@@ -110,7 +123,9 @@ export async function discover(endpoint: string, token: BootstrapToken, pins: Se
   step('[discovery] the CA in cluster-info has the pinned public key');
   const secure = await signedClusterInfo(endpoint, cluster.caPem, token.id, wait);
   if (signedKubeconfig(secure, token) !== kubeconfig) {
-    throw new UserError(`${identity}: the second kubeconfig from the cluster-info ConfigMap (using validated TLS) was different from the first`);
+    throw new UserError(
+      `${identity}: the second kubeconfig from the cluster-info ConfigMap (using validated TLS) was different from the first`,
+    );
   }
   const server = loopbackServer(cluster.server, 'API server named in cluster-info');
   step(`[discovery] TLS to ${endpoint} validates against the pinned CA; using API server ${server}`);

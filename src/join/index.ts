@@ -40,7 +40,9 @@ async function requireNameFree(discovered: Discovered, token: BootstrapToken, na
     if (statusOf(error) === 404 || statusOf(error) === 403) return;
     throw error;
   }
-  throw new UserError(`a Node with name "${name}" already exists in the cluster`, { fix: 'delete the existing Node or choose another --node-name' });
+  throw new UserError(`a Node with name "${name}" already exists in the cluster`, {
+    fix: 'delete the existing Node or choose another --node-name',
+  });
 }
 
 /** kubeadm join's discovery and TLS bootstrap, performed for real; the node then registers itself with its own certificate. */
@@ -48,7 +50,10 @@ export async function joinNode(options: JoinOptions): Promise<JoinResult> {
   const step = options.onStep ?? (() => {});
   const token = parseToken(options.token);
   const pins = parsePins(options.caCertHashes);
-  if (pins.size === 0) throw new UserError('token discovery without a CA certificate hash would trust any server', { fix: 'give --discovery-token-ca-cert-hash sha256:<hash>' });
+  if (pins.size === 0)
+    throw new UserError('token discovery without a CA certificate hash would trust any server', {
+      fix: 'give --discovery-token-ca-cert-hash sha256:<hash>',
+    });
   const { node } = options;
   const discovered = await discover(options.server, token, pins, { onStep: step });
   await requireNameFree(discovered, token, node.name);

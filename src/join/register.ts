@@ -19,12 +19,20 @@ export async function createSelf(server: string, caPem: string, credentials: Nod
   }
 }
 
-export async function waitReady(server: string, caPem: string, credentials: NodeCredentials, name: string, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(
+  server: string,
+  caPem: string,
+  credentials: NodeCredentials,
+  name: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const core = kubeConfigFor(server, caPem, credentials).makeApiClient(CoreV1Api);
   const deadline = Date.now() + timeoutMs;
   while (!isReady(await core.readNode({ name }))) {
     if (Date.now() >= deadline) {
-      throw new UserError(`node ${name} registered but did not become Ready within ${timeoutMs / 1000} s`, { fix: 'kwok plays its kubelet: kubelab status shows whether kwok runs' });
+      throw new UserError(`node ${name} registered but did not become Ready within ${timeoutMs / 1000} s`, {
+        fix: 'kwok plays its kubelet: kubelab status shows whether kwok runs',
+      });
     }
     await new Promise((r) => setTimeout(r, 250));
   }

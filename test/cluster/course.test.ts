@@ -16,10 +16,13 @@ afterAll(async () => {
   await new LocalProvider().remove(target.name, silentProgress);
 });
 
-it.each(labs.map((lab) => [lab.id, lab] as const))('lab %s starts after the ones before it, and its solution grades full marks', async (_id, lab) => {
-  await startLab(lab, target);
-  await solveLab(lab, undefined, target);
-  const results = await checkLab(lab, undefined, target, { timeoutMs: 120_000 });
-  expectPassing(results, `${lab.id} after solve`);
-  expect(results.every((r) => r.points === r.maxPoints)).toBe(true);
-});
+it.each(labs.map((lab) => [lab.id, lab] as const))(
+  'lab %s starts after the ones before it, and its solution grades full marks',
+  async (_id, lab) => {
+    await startLab(lab, target);
+    await solveLab(lab, undefined, target);
+    const results = await checkLab(lab, undefined, target, { timeoutMs: 120_000 });
+    expectPassing(results, `${lab.id} after solve`);
+    expect(results.every((r) => r.points === r.maxPoints)).toBe(true);
+  },
+);

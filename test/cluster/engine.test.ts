@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => cluster?.provider.remove(NAME, silentProgress));
 
 describe('checker engine', () => {
-  it('on a context kubelab did not create, checks read with the user\'s credentials and create nothing', async () => {
+  it("on a context kubelab did not create, checks read with the user's credentials and create nothing", async () => {
     const result = kubelab(['check', 'api-versions', '--context', cluster.access.context], { KUBECONFIG: cluster.access.kubeconfig });
     expect(result.status, result.stderr).toBe(1); // unsolved: the checks ran and failed
     expect(result.stdout).toMatch(/0\/3 checks passed/);
@@ -32,11 +32,15 @@ describe('checker engine', () => {
     expect(nodes.items.map((n) => n.metadata?.name)).toEqual(['kub1']);
     const secrets = await ctx.core.listNamespacedSecret({ namespace: 'kube-system' });
     expect(secrets.items.length).toBeGreaterThan(0);
-    const write = await ctx.core
-      .createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'from-a-checker' } } })
-      .then(() => 201, (e: unknown) => (e instanceof ApiException ? e.code : -1));
+    const write = await ctx.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'from-a-checker' } } }).then(
+      () => 201,
+      (e: unknown) => (e instanceof ApiException ? e.code : -1),
+    );
     expect(write).toBe(403);
-    const del = await ctx.core.deleteNode({ name: 'kub1' }).then(() => 200, (e: unknown) => (e instanceof ApiException ? e.code : -1));
+    const del = await ctx.core.deleteNode({ name: 'kub1' }).then(
+      () => 200,
+      (e: unknown) => (e instanceof ApiException ? e.code : -1),
+    );
     expect(del).toBe(403);
     await expect(cluster.core.readNode({ name: 'kub1' })).resolves.toBeTruthy();
   });
@@ -71,6 +75,8 @@ describe('checker engine', () => {
     await cluster.provider.stop(NAME, silentProgress);
     const result = kubelab(['check', 'api-versions', '--name', NAME]);
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toMatch(new RegExp(`^kubelab: the cluster of context "kubelab-${NAME}" is unreachable .* — start it with: kubelab up --name ${NAME}$`));
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(`^kubelab: the cluster of context "kubelab-${NAME}" is unreachable .* — start it with: kubelab up --name ${NAME}$`),
+    );
   });
 });

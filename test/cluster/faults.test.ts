@@ -14,7 +14,10 @@ const NAME = 't-faults';
 
 function oneLine(result: { status: number; stderr: string }, pattern: RegExp): void {
   expect(result.status, result.stderr).not.toBe(0);
-  const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('•') && !l.startsWith('  '));
+  const lines = result.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('•') && !l.startsWith('  '));
   expect(lines, result.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(result.stderr).not.toMatch(/^\s+at /m);
@@ -37,7 +40,10 @@ describe('faults', () => {
       writeFileSync(join(dir, c), '#!/bin/sh\necho "Kubernetes v1.30.0"\n');
       chmodSync(join(dir, c), 0o755);
     }
-    oneLine(kubelab(['up', '--name', NAME], { ...env, KUBELAB_BIN_DIR: dir }), /kube-apiserver is not kube-apiserver v1\.36\.3 \(it says: Kubernetes v1\.30\.0\) — remove .* \(or unset KUBELAB_BIN_DIR\)/);
+    oneLine(
+      kubelab(['up', '--name', NAME], { ...env, KUBELAB_BIN_DIR: dir }),
+      /kube-apiserver is not kube-apiserver v1\.36\.3 \(it says: Kubernetes v1\.30\.0\) — remove .* \(or unset KUBELAB_BIN_DIR\)/,
+    );
   });
 
   it('a missing binary is named', () => {
@@ -50,7 +56,10 @@ describe('faults', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      oneLine(kubelab(['up', '--name', NAME], env), new RegExp(`port ${port} \\(apiserver\\) of this cluster is already in use — stop what listens there`));
+      oneLine(
+        kubelab(['up', '--name', NAME], env),
+        new RegExp(`port ${port} \\(apiserver\\) of this cluster is already in use — stop what listens there`),
+      );
     } finally {
       blocker.close();
     }

@@ -100,20 +100,32 @@ describe('kubelab node join', () => {
   it('refuses a token whose secret is wrong: the JWS does not verify', async () => {
     const wrong = `${join_.token.split('.')[0]}.${'x'.repeat(16)}`;
     expect(wrong).not.toBe(join_.token);
-    await expectRefused([join_.endpoint, '--token', wrong, '--discovery-token-ca-cert-hash', join_.hash, '--node-name', 'kub5'], /^kubelab: couldn't validate the identity of the API Server: failed to verify JWS signature/);
+    await expectRefused(
+      [join_.endpoint, '--token', wrong, '--discovery-token-ca-cert-hash', join_.hash, '--node-name', 'kub5'],
+      /^kubelab: couldn't validate the identity of the API Server: failed to verify JWS signature/,
+    );
   });
 
   it('refuses a token the cluster does not know', async () => {
-    await expectRefused([join_.endpoint, '--token', 'zzzzzz.zzzzzzzzzzzzzzzz', '--discovery-token-ca-cert-hash', join_.hash, '--node-name', 'kub5'], /could not find a JWS signature in the cluster-info ConfigMap for token ID "zzzzzz"/);
+    await expectRefused(
+      [join_.endpoint, '--token', 'zzzzzz.zzzzzzzzzzzzzzzz', '--discovery-token-ca-cert-hash', join_.hash, '--node-name', 'kub5'],
+      /could not find a JWS signature in the cluster-info ConfigMap for token ID "zzzzzz"/,
+    );
   });
 
   it('refuses a CA hash that does not pin the cluster CA', async () => {
     const wrong = `sha256:${'0'.repeat(64)}`;
-    await expectRefused([join_.endpoint, '--token', join_.token, '--discovery-token-ca-cert-hash', wrong, '--node-name', 'kub5'], /none of the public keys "sha256:[0-9a-f]{64}" are pinned/);
+    await expectRefused(
+      [join_.endpoint, '--token', join_.token, '--discovery-token-ca-cert-hash', wrong, '--node-name', 'kub5'],
+      /none of the public keys "sha256:[0-9a-f]{64}" are pinned/,
+    );
   });
 
   it('refuses to dial the advertise address, which is only a label', async () => {
-    await expectRefused(['10.10.10.101:6443', '--token', join_.token, '--discovery-token-ca-cert-hash', join_.hash, '--node-name', 'kub5'], /refusing to dial 10\.10\.10\.101:6443/);
+    await expectRefused(
+      ['10.10.10.101:6443', '--token', join_.token, '--discovery-token-ca-cert-hash', join_.hash, '--node-name', 'kub5'],
+      /refusing to dial 10\.10\.10\.101:6443/,
+    );
   });
 
   it('joins kub4 through discovery and TLS bootstrap: an approved CSR from the token, a Ready node', async () => {
@@ -148,7 +160,9 @@ describe('kubelab node join', () => {
     // The node's own kubeconfig authenticates as the node, and the Node authorizer confines it.
     const kubeletConf = join(paths(NAME).dir, 'nodes', 'kub4', 'kubelet.conf');
     const kubectl = (await ensureBinaries()).path('kubectl');
-    expect(run(kubectl, ['--kubeconfig', kubeletConf, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])).toBe('system:node:kub4');
+    expect(run(kubectl, ['--kubeconfig', kubeletConf, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])).toBe(
+      'system:node:kub4',
+    );
     const canI = spawnSync(kubectl, ['--kubeconfig', kubeletConf, 'auth', 'can-i', 'get', 'node/kub2'], { encoding: 'utf8' });
     expect(canI.stdout).toMatch(/^no - node 'kub4' cannot read 'kub2'/);
   });

@@ -27,13 +27,14 @@ const hosts: KindConfigOptions[] = [
 
 type Doc = Record<string, unknown> & { kind: string };
 const docsOf = (kubeadmConfig: string) => parseAllDocuments(kubeadmConfig).map((d) => d.toJS() as Doc);
+// biome-ignore lint/suspicious/noExplicitAny: a kubeadm document read as data; the tests index into it freely
 const byKind = (docs: Doc[], kind: string) => docs.find((d) => d.kind === kind) as Record<string, any> | undefined;
 /** kubeletExtraArgs and extraArgs: a map in kubeadm v1beta3 (what kind v0.30.0 writes), a name/value list in v1beta4. */
 const args = (list: { name: string; value: string }[] | Record<string, string> | undefined): Record<string, string> =>
   Array.isArray(list) ? Object.fromEntries(list.map((a) => [a.name, a.value])) : (list ?? {});
 
 const go = hasGo();
-if (!go) console.log('kind schema tests skipped: Go is not installed, so kind\'s own config code (test/kind-schema) cannot run');
+if (!go) console.log("kind schema tests skipped: Go is not installed, so kind's own config code (test/kind-schema) cannot run");
 
 describe.runIf(go)('kind configs, as kind v0.30.0 reads them', () => {
   let binary = '';
@@ -45,39 +46,52 @@ describe.runIf(go)('kind configs, as kind v0.30.0 reads them', () => {
     describe(`on a cgroup v${host.cgroupV1 ? 1 : 2} host`, () => {
       let views: KindView[] = [];
       beforeAll(() => {
-        views = kindView(binary, shapes.map((s) => renderKindConfig(s, host)));
+        views = kindView(
+          binary,
+          shapes.map((s) => renderKindConfig(s, host)),
+        );
       });
 
-      it.each(shapes.map((s, i) => [s.name, i] as const))('%s: kind accepts it and makes the shape\'s nodes and networks', (_name, i) => {
+      it.each(shapes.map((s, i) => [s.name, i] as const))("%s: kind accepts it and makes the shape's nodes and networks", (_name, i) => {
         const shape = shapes[i]!;
         const view = views[i]!;
         expect(view.error).toBeUndefined();
         expect(view.name).toBe(shape.name);
-        expect(view.networking).toMatchObject({ IPFamily: 'ipv4', APIServerAddress: '127.0.0.1', PodSubnet: shape.podSubnet, ServiceSubnet: shape.serviceSubnet });
+        expect(view.networking).toMatchObject({
+          IPFamily: 'ipv4',
+          APIServerAddress: '127.0.0.1',
+          PodSubnet: shape.podSubnet,
+          ServiceSubnet: shape.serviceSubnet,
+        });
         expect(view.nodes!.map((n) => n.role)).toEqual(shape.nodes.map((n) => n.role));
         // kubelab's mapping agrees with the names kind's own namer gives the containers.
         expect(view.nodes!.map((n) => n.container)).toEqual([...containerNames(shape).values()]);
       });
 
-      it.each(shapes.map((s, i) => [s.name, i] as const))('%s: each node\'s kubeadm config names the node and reads its own kubelet patches', (_name, i) => {
-        const shape = shapes[i]!;
-        shape.nodes.forEach((node, j) => {
-          const docs = docsOf(views[i]!.nodes![j]!.kubeadmConfig);
-          const own = byKind(docs, node.role === 'control-plane' ? 'InitConfiguration' : 'JoinConfiguration')!;
-          expect(own.nodeRegistration.name).toBe(node.name);
-          expect(own.patches).toEqual({ directory: PATCHES_DIR });
-          // No --max-pods flag: the kubelet's own configuration file holds it, where an administrator changes it.
-          expect(args(own.nodeRegistration.kubeletExtraArgs)).not.toHaveProperty('max-pods');
-          expect(args(own.nodeRegistration.kubeletExtraArgs)['provider-id']).toBe(`kind://docker/${shape.name}/${containerOf(shape, node.name)}`);
-          const kubelet = byKind(docs, 'KubeletConfiguration')!;
-          expect(kubelet.maxPods).toBeUndefined();
-          expect(kubelet.failCgroupV1).toBe(host.cgroupV1 ? false : undefined);
-          const cluster = byKind(docs, 'ClusterConfiguration')!;
-          expect(cluster.apiVersion).toBe('kubeadm.k8s.io/v1beta3');
-          expect(cluster.networking).toEqual({ podSubnet: shape.podSubnet, serviceSubnet: shape.serviceSubnet });
-          expect(args(cluster.apiServer.extraArgs)['kubelet-preferred-address-types']).toBe('InternalIP,ExternalIP,Hostname');
-        });
-      });
+      it.each(shapes.map((s, i) => [s.name, i] as const))(
+        "%s: each node's kubeadm config names the node and reads its own kubelet patches",
+        (_name, i) => {
+          const shape = shapes[i]!;
+          shape.nodes.forEach((node, j) => {
+            const docs = docsOf(views[i]!.nodes![j]!.kubeadmConfig);
+            const own = byKind(docs, node.role === 'control-plane' ? 'InitConfiguration' : 'JoinConfiguration')!;
+            expect(own.nodeRegistration.name).toBe(node.name);
+            expect(own.patches).toEqual({ directory: PATCHES_DIR });
+            // No --max-pods flag: the kubelet's own configuration file holds it, where an administrator changes it.
+            expect(args(own.nodeRegistration.kubeletExtraArgs)).not.toHaveProperty('max-pods');
+            expect(args(own.nodeRegistration.kubeletExtraArgs)['provider-id']).toBe(
+              `kind://docker/${shape.name}/${containerOf(shape, node.name)}`,
+            );
+            const kubelet = byKind(docs, 'KubeletConfiguration')!;
+            expect(kubelet.maxPods).toBeUndefined();
+            expect(kubelet.failCgroupV1).toBe(host.cgroupV1 ? false : undefined);
+            const cluster = byKind(docs, 'ClusterConfiguration')!;
+            expect(cluster.apiVersion).toBe('kubeadm.k8s.io/v1beta3');
+            expect(cluster.networking).toEqual({ podSubnet: shape.podSubnet, serviceSubnet: shape.serviceSubnet });
+            expect(args(cluster.apiServer.extraArgs)['kubelet-preferred-address-types']).toBe('InternalIP,ExternalIP,Hostname');
+          });
+        },
+      );
     });
   }
 
@@ -94,11 +108,14 @@ describe.runIf(go)('kind configs, as kind v0.30.0 reads them', () => {
   });
 
   it('on Kubernetes 1.35 and older-format images the same config still loads', () => {
-    const [view] = kindView(binary, [renderKindConfig(defaultShape(), { kubernetesVersion: 'v1.35.0', cgroupV1: true, patchesRoot })], 'v1.35.0');
+    const [view] = kindView(
+      binary,
+      [renderKindConfig(defaultShape(), { kubernetesVersion: 'v1.35.0', cgroupV1: true, patchesRoot })],
+      'v1.35.0',
+    );
     expect(view!.error).toBeUndefined();
     const join = byKind(docsOf(view!.nodes![1]!.kubeadmConfig), 'JoinConfiguration')!;
     expect(join.apiVersion).toBe('kubeadm.k8s.io/v1beta3');
     expect(join.patches).toEqual({ directory: PATCHES_DIR });
   });
 });
-

@@ -66,20 +66,25 @@ describe.runIf(hasGo())('kubeadm config that kind writes into each node', () => 
     return { status: result.status, stderr: result.stderr };
   };
 
-  it.each(shapes.map((s) => [s.name, s] as const))('%s: passes kubeadm v1.36.3\'s strict validation on every node', (_name, shape) => {
+  it.each(shapes.map((s) => [s.name, s] as const))("%s: passes kubeadm v1.36.3's strict validation on every node", (_name, shape) => {
     for (const cgroupV1 of [true, false]) {
       const [view] = kindView(schema, [renderKindConfig(shape, { kubernetesVersion: 'v1.36.3', cgroupV1, patchesRoot })]);
       expect(view!.error).toBeUndefined();
       for (const node of view!.nodes!) {
         const result = validate(node.kubeadmConfig);
-        expect(result.stderr.split('\n').filter((l) => /error/i.test(l)), `${node.container}`).toEqual([]);
+        expect(
+          result.stderr.split('\n').filter((l) => /error/i.test(l)),
+          `${node.container}`,
+        ).toEqual([]);
         expect(result.status).toBe(0);
       }
     }
   });
 
   it('kubeadm refuses a misspelt kubelet field, so the check above can fail', () => {
-    const [view] = kindView(schema, [renderKindConfig(shapes[0]!, { kubernetesVersion: 'v1.36.3', cgroupV1: true, patchesRoot }).replace('failCgroupV1:', 'failCgroupV2:')]);
+    const [view] = kindView(schema, [
+      renderKindConfig(shapes[0]!, { kubernetesVersion: 'v1.36.3', cgroupV1: true, patchesRoot }).replace('failCgroupV1:', 'failCgroupV2:'),
+    ]);
     const result = validate(view!.nodes![0]!.kubeadmConfig);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/unknown field "failCgroupV2"/);
@@ -90,7 +95,10 @@ describe('the kind provider refuses in one line what it cannot do', () => {
   const oneLine = (result: { status: number; stderr: string }) => {
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split('\n');
-    expect(lines.filter((l) => /^\s+at /.test(l)), 'no stack trace').toEqual([]);
+    expect(
+      lines.filter((l) => /^\s+at /.test(l)),
+      'no stack trace',
+    ).toEqual([]);
     return lines.pop()!;
   };
 
@@ -106,7 +114,9 @@ describe('the kind provider refuses in one line what it cannot do', () => {
 
   it.runIf(real)('without the node image', () => {
     const line = oneLine(kubelab(['up', '--provider', 'kind', '--name', 'no-image'], { KUBELAB_KIND_IMAGE: 'kubelab/node:v0.0.0-absent' }));
-    expect(line).toMatch(/^kubelab: the node image kubelab\/node:v0.0.0-absent is not in Docker's image store, and kubelab does not pull images — build it with kubelab image build/);
+    expect(line).toMatch(
+      /^kubelab: the node image kubelab\/node:v0.0.0-absent is not in Docker's image store, and kubelab does not pull images — build it with kubelab image build/,
+    );
     expect(readRecord('no-image')).toBeUndefined();
   });
 
@@ -134,7 +144,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     expect(await clusterContainers(name)).toEqual([]);
   }, 300_000);
 
-  it('up: kub1..kub3 Ready on containerd under their shape names, kubeconfig on loopback under kubelab\'s state', async () => {
+  it("up: kub1..kub3 Ready on containerd under their shape names, kubeconfig on loopback under kubelab's state", async () => {
     const access = await up(provider, shape, silentProgress);
     expect(access).toEqual({ name, kubeconfig: paths(name).kubeconfig, context: `kind-${name}` });
     expect(kc().getCurrentCluster()?.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -145,14 +155,19 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     expect(nodes.map((n) => n.status?.nodeInfo?.kubeletVersion)).toEqual(['v1.36.3', 'v1.36.3', 'v1.36.3']);
     expect((await clusterContainers(name)).map((c) => c.name)).toEqual([`${name}-control-plane`, `${name}-worker`, `${name}-worker2`]);
     // Max pods lives in each kubelet's own configuration file (a kubeadm patch), not in a flag.
-    expect(sh('docker', ['exec', `${name}-worker`, 'grep', '^maxPods:', '/var/lib/kubelet/config.yaml']).stdout.trim()).toBe('maxPods: 110');
+    expect(sh('docker', ['exec', `${name}-worker`, 'grep', '^maxPods:', '/var/lib/kubelet/config.yaml']).stdout.trim()).toBe(
+      'maxPods: 110',
+    );
     expect(sh('docker', ['exec', `${name}-worker`, 'cat', '/var/lib/kubelet/kubeadm-flags.env']).stdout).not.toMatch(/max-pods/);
   }, 600_000);
 
-  it('runs real containers: a pod\'s log shows its server, and pods reach each other across nodes', async () => {
-    const agnhost = sh('docker', ['exec', `${name}-control-plane`, 'crictl', 'images', '-o', 'json']).stdout.match(/registry\.k8s\.io\/e2e-test-images\/agnhost:[\d.]+/)?.[0];
+  it("runs real containers: a pod's log shows its server, and pods reach each other across nodes", async () => {
+    const agnhost = sh('docker', ['exec', `${name}-control-plane`, 'crictl', 'images', '-o', 'json']).stdout.match(
+      /registry\.k8s\.io\/e2e-test-images\/agnhost:[\d.]+/,
+    )?.[0];
     expect(agnhost).toBeDefined();
-    const pod = (node: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: web-${node}, labels: {app: web}}\nspec:\n  nodeName: ${node}\n  containers:\n  - {name: web, image: "${agnhost}", args: [netexec, --http-port=8080]}\n`;
+    const pod = (node: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: web-${node}, labels: {app: web}}\nspec:\n  nodeName: ${node}\n  containers:\n  - {name: web, image: "${agnhost}", args: [netexec, --http-port=8080]}\n`;
     for (const node of ['kub2', 'kub3']) expect(kubectl(['apply', '-f', '-'], pod(node)).status).toBe(0);
     expect(kubectl(['wait', '--for=condition=Ready', 'pod/web-kub2', 'pod/web-kub3', '--timeout=120s']).status).toBe(0);
     const logs = await eventually(async () => {
@@ -167,7 +182,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     expect(kubectl(['delete', 'pod', 'web-kub2', 'web-kub3', '--wait=false']).status).toBe(0);
   }, 300_000);
 
-  it('setMaxPods edits the kubelet\'s configuration file and restarts it; the Node reports it', async () => {
+  it("setMaxPods edits the kubelet's configuration file and restarts it; the Node reports it", async () => {
     await setMaxPods(provider, name, 'kub2', 7);
     expect((await clients(kc()).core.readNode({ name: 'kub2' })).status?.allocatable?.pods).toBe('7');
     expect(sh('docker', ['exec', `${name}-worker`, 'grep', '^maxPods:', '/var/lib/kubelet/config.yaml']).stdout.trim()).toBe('maxPods: 7');
@@ -179,7 +194,12 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     const token = (await provider.execKubeadm(name, ['token', 'create', '--ttl', '10m'])).trim();
     const ca = sh('docker', ['exec', `${name}-control-plane`, 'cat', '/etc/kubernetes/pki/ca.crt']).stdout;
     const lines: string[] = [];
-    const result = await provider.nodes.join(name, { token, caCertHashes: [caCertHash(ca)], nodeName: 'kub4', onStep: (l) => lines.push(l) });
+    const result = await provider.nodes.join(name, {
+      token,
+      caCertHashes: [caCertHash(ca)],
+      nodeName: 'kub4',
+      onStep: (l) => lines.push(l),
+    });
     expect(result.node).toBe('kub4');
     expect(lines.join('\n')).toMatch(/This node has joined the cluster/);
     const node = await clients(kc()).core.readNode({ name: 'kub4' });
@@ -194,7 +214,9 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
   it('joinNode refuses a wrong CA hash in one line, and leaves no container behind', async () => {
     const token = (await provider.execKubeadm(name, ['token', 'create', '--ttl', '10m'])).trim();
     const before = (await clusterContainers(name)).length;
-    await expect(provider.nodes.join(name, { token, caCertHashes: [`sha256:${'0'.repeat(64)}`], nodeName: 'kub5' })).rejects.toThrow(/kubeadm join of kub5 failed: .*/);
+    await expect(provider.nodes.join(name, { token, caCertHashes: [`sha256:${'0'.repeat(64)}`], nodeName: 'kub5' })).rejects.toThrow(
+      /kubeadm join of kub5 failed: .*/,
+    );
     expect((await clusterContainers(name)).length).toBe(before);
   }, 300_000);
 
@@ -227,10 +249,12 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     expect((await clients(kc()).core.readNamespace({ name: 'kept' })).metadata?.name).toBe('kept');
   }, 600_000);
 
-  it('delete refuses a kind cluster without kubelab\'s record', async () => {
+  it("delete refuses a kind cluster without kubelab's record", async () => {
     renameSync(paths(name).dir, `${paths(name).dir}.away`);
     try {
-      await expect(provider.remove(name, silentProgress)).rejects.toThrow(/refusing to delete kind cluster "kind-ops": kubelab did not create it/);
+      await expect(provider.remove(name, silentProgress)).rejects.toThrow(
+        /refusing to delete kind cluster "kind-ops": kubelab did not create it/,
+      );
     } finally {
       renameSync(`${paths(name).dir}.away`, paths(name).dir);
     }
@@ -248,7 +272,11 @@ describe.runIf(real)('the course on one kind cluster', () => {
     expect(await clusterContainers(name)).toEqual([]);
   }, 600_000);
 
-  it.each(labs.map((lab) => [lab.id, lab] as const))('lab %s: fails before solve, passes after, fails again after reset', async (_id, lab) => {
-    await selfTest(lab, target, 180_000);
-  }, 1_800_000);
+  it.each(labs.map((lab) => [lab.id, lab] as const))(
+    'lab %s: fails before solve, passes after, fails again after reset',
+    async (_id, lab) => {
+      await selfTest(lab, target, 180_000);
+    },
+    1_800_000,
+  );
 });

@@ -58,7 +58,14 @@ describe('local provider', () => {
     expect(core.versions).toContain('v1');
     const groups = await cluster.kc.makeApiClient(ApisApi).getAPIVersions();
     const groupVersions = groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion));
-    for (const gv of ['apps/v1', 'rbac.authorization.k8s.io/v1', 'batch/v1', 'policy/v1', 'certificates.k8s.io/v1', 'coordination.k8s.io/v1']) {
+    for (const gv of [
+      'apps/v1',
+      'rbac.authorization.k8s.io/v1',
+      'batch/v1',
+      'policy/v1',
+      'certificates.k8s.io/v1',
+      'coordination.k8s.io/v1',
+    ]) {
       expect(groupVersions).toContain(gv);
     }
     expect(groupVersions).not.toContain('rbac.authorization.k8s.io/v1beta1');
@@ -70,7 +77,10 @@ describe('local provider', () => {
     expect(kubeadmConfig.data?.ClusterConfiguration).toContain('serviceSubnet: 10.10.0.0/16');
     const clusterInfo = await cluster.core.readNamespacedConfigMap({ name: 'cluster-info', namespace: 'kube-public' });
     expect(clusterInfo.data?.kubeconfig).toContain('certificate-authority-data');
-    const secrets = await cluster.core.listNamespacedSecret({ namespace: 'kube-system', fieldSelector: 'type=bootstrap.kubernetes.io/token' });
+    const secrets = await cluster.core.listNamespacedSecret({
+      namespace: 'kube-system',
+      fieldSelector: 'type=bootstrap.kubernetes.io/token',
+    });
     expect(secrets.items.length).toBe(1);
     const dns = await cluster.core.readNamespacedService({ name: 'kube-dns', namespace: 'kube-system' });
     expect(dns.spec?.clusterIP).toBe('10.10.0.10');
@@ -129,7 +139,10 @@ describe('local provider', () => {
       body: { metadata: { name: 'guarded' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'guarded' } } } },
     });
     await eventually(async () => (await podsOf('guarded')).filter((p) => p.status?.phase === 'Running').length === 4);
-    await eventually(async () => (await policy.readNamespacedPodDisruptionBudget({ name: 'guarded', namespace: 'default' })).status?.disruptionsAllowed === 1);
+    await eventually(
+      async () =>
+        (await policy.readNamespacedPodDisruptionBudget({ name: 'guarded', namespace: 'default' })).status?.disruptionsAllowed === 1,
+    );
 
     const drain = cluster.kubectl('drain', 'kub2', '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=120s');
     expect(drain.status, drain.stderr).toBe(0);
@@ -150,7 +163,9 @@ describe('local provider', () => {
       const items = await podsOf('solo');
       return items[0]?.status?.phase === 'Running' && items;
     });
-    await eventually(async () => (await policy.readNamespacedPodDisruptionBudget({ name: 'solo', namespace: 'default' })).status?.observedGeneration === 1);
+    await eventually(
+      async () => (await policy.readNamespacedPodDisruptionBudget({ name: 'solo', namespace: 'default' })).status?.observedGeneration === 1,
+    );
     const refused = await cluster.core
       .createNamespacedPodEviction({
         name: solo!.metadata!.name!,
@@ -163,7 +178,10 @@ describe('local provider', () => {
   });
 
   it('brings kube-apiserver and etcd back after kill -9, and loses no object', async () => {
-    await cluster.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'survivor' }, data: { written: 'before the crash' } } });
+    await cluster.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'survivor' }, data: { written: 'before the crash' } },
+    });
     for (const component of ['kube-apiserver', 'etcd']) {
       const before = supervisorStatus().components.find((c) => c.name === component)!;
       process.kill(before.pid!, 'SIGKILL');
@@ -199,7 +217,11 @@ describe('local provider', () => {
     const status = JSON.parse(result.stdout);
     expect(status.context).toBe(`kubelab-${NAME}`);
     expect(status.components.map((c: { healthy: boolean }) => c.healthy)).toEqual([true, true, true, true, true]);
-    expect(status.nodes.map((n: { name: string; allocatablePods: number }) => `${n.name}:${n.allocatablePods}`)).toEqual(['kub1:110', 'kub2:10', 'kub3:10']);
+    expect(status.nodes.map((n: { name: string; allocatablePods: number }) => `${n.name}:${n.allocatablePods}`)).toEqual([
+      'kub1:110',
+      'kub2:10',
+      'kub3:10',
+    ]);
   });
 
   it('delete refuses a directory kubelab did not create, and removes its own', async () => {

@@ -33,20 +33,34 @@ describe('kubelab node', () => {
     for (let i = 0; i < 5; i++) {
       await cluster.core.createNamespacedPod({
         namespace: 'default',
-        body: { metadata: { name: `pinned-${i}`, labels: { app: 'pinned' } }, spec: { nodeSelector: { 'kubernetes.io/hostname': 'kub2' }, containers: [{ name: 'c', image: 'gcr.io/kuar-demo/kuard-amd64:blue' }] } },
+        body: {
+          metadata: { name: `pinned-${i}`, labels: { app: 'pinned' } },
+          spec: {
+            nodeSelector: { 'kubernetes.io/hostname': 'kub2' },
+            containers: [{ name: 'c', image: 'gcr.io/kuar-demo/kuard-amd64:blue' }],
+          },
+        },
       });
     }
     await eventually(async () => {
       const pods = (await cluster.core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=pinned' })).items;
-      return pods.filter((p) => p.spec?.nodeName).length === 3 - onKub2 && pods.filter((p) => p.status?.conditions?.some((c) => c.reason === 'Unschedulable')).length === 5 - (3 - onKub2);
+      return (
+        pods.filter((p) => p.spec?.nodeName).length === 3 - onKub2 &&
+        pods.filter((p) => p.status?.conditions?.some((c) => c.reason === 'Unschedulable')).length === 5 - (3 - onKub2)
+      );
     });
     expect(kubelab(['node', 'set-max-pods', 'kub2', '110', '--name', NAME]).status).toBe(0);
-    await eventually(async () => (await cluster.core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=pinned' })).items.every((p) => p.status?.phase === 'Running'));
+    await eventually(async () =>
+      (await cluster.core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=pinned' })).items.every(
+        (p) => p.status?.phase === 'Running',
+      ),
+    );
     await cluster.core.deleteCollectionNamespacedPod({ namespace: 'default', labelSelector: 'app=pinned', gracePeriodSeconds: 0 });
   });
 
   it('set-max-pods refuses bad input with one line', () => {
-    for (const bad of ['abc', '0', '10001', '-5', '2.5']) expectOneLineError(kubelab(['node', 'set-max-pods', 'kub2', bad, '--name', NAME]), /max pods must be a whole number from 1 to 10000/);
+    for (const bad of ['abc', '0', '10001', '-5', '2.5'])
+      expectOneLineError(kubelab(['node', 'set-max-pods', 'kub2', bad, '--name', NAME]), /max pods must be a whole number from 1 to 10000/);
     expectOneLineError(kubelab(['node', 'set-max-pods', 'kub9', '50', '--name', NAME]), /cluster "t-node" has no node "kub9"/);
     expectOneLineError(kubelab(['node', 'set-max-pods', 'kub2', '50', '--name', 'nosuch']), /no cluster named "nosuch"/);
   });
@@ -73,7 +87,13 @@ describe('kubelab node', () => {
 
     await cluster.core.createNamespacedPod({
       namespace: 'default',
-      body: { metadata: { name: 'on-rebuilt' }, spec: { nodeSelector: { 'kubernetes.io/hostname': 'kub3' }, containers: [{ name: 'c', image: 'gcr.io/kuar-demo/kuard-amd64:blue' }] } },
+      body: {
+        metadata: { name: 'on-rebuilt' },
+        spec: {
+          nodeSelector: { 'kubernetes.io/hostname': 'kub3' },
+          containers: [{ name: 'c', image: 'gcr.io/kuar-demo/kuard-amd64:blue' }],
+        },
+      },
     });
     const pod = await eventually(async () => {
       const p = await cluster.core.readNamespacedPod({ name: 'on-rebuilt', namespace: 'default' });
@@ -84,7 +104,10 @@ describe('kubelab node', () => {
 
   it('rebuild on a stopped cluster says how to start it', async () => {
     await cluster.provider.stop(NAME, silentProgress);
-    expectOneLineError(kubelab(['node', 'rebuild', 'kub2', '--name', NAME]), /cluster "t-node" is not running — start it with: kubelab up --name t-node/);
+    expectOneLineError(
+      kubelab(['node', 'rebuild', 'kub2', '--name', NAME]),
+      /cluster "t-node" is not running — start it with: kubelab up --name t-node/,
+    );
     expectOneLineError(kubelab(['node', 'set-max-pods', 'kub2', '50', '--name', NAME]), /unreachable/);
   });
 });

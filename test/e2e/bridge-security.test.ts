@@ -29,13 +29,20 @@ async function countingProxy(target: number): Promise<CountingProxy> {
     sockets.add(client).add(upstream);
     client.on('data', (chunk) => (proxy.bytes += chunk.length));
     client.pipe(upstream).pipe(client);
-    const end = () => (client.destroy(), upstream.destroy());
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.port = (server.address() as { port: number }).port;
-  proxy.close = () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve())));
+  proxy.close = () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
   return proxy;
 }
 
@@ -56,7 +63,12 @@ function raw(port: number, head: string, body: string | Buffer = ''): Promise<An
       const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
       if (!match) return reject(new Error(`no HTTP answer: ${JSON.stringify(data.slice(0, 200))}`));
       const [headText = '', bodyText = ''] = data.split('\r\n\r\n', 2);
-      const headers = Object.fromEntries(headText.split('\r\n').slice(1).map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        headText
+          .split('\r\n')
+          .slice(1)
+          .map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: Number(match[1]), headers, body: bodyText });
     });
     // No half-close (end()): like a browser, keep the socket open; "Connection: close" ends it.
@@ -110,10 +122,26 @@ const hostile: [string, number, () => Req][] = [
   ['a wrong token', 401, () => ({ path: NODES, token: 'x'.repeat(43) })],
   ['a token one character short', 401, () => ({ path: NODES, token: bridge.token.slice(0, -1) })],
   ['the token in the query string instead of the header', 401, () => ({ path: `${NODES}&token=${bridge.token}`, token: null })],
-  ['Basic instead of Bearer', 401, () => ({ path: NODES, token: null, headers: { Authorization: `Basic ${Buffer.from(`x:${bridge.token}`).toString('base64')}` } })],
-  ['a watch without token', 401, () => ({ method: 'POST', path: '/api/v1/watch', token: null, headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod' }) })],
-  ['a check without token', 401, () => ({ method: 'POST', path: '/api/v1/check', token: null, headers: json, body: '{"lab":"api-versions"}' })],
-  ['an action without token', 401, () => ({ method: 'POST', path: '/api/v1/actions/cordon', token: null, headers: json, body: '{"params":{"node":"kub2"}}' })],
+  [
+    'Basic instead of Bearer',
+    401,
+    () => ({ path: NODES, token: null, headers: { Authorization: `Basic ${Buffer.from(`x:${bridge.token}`).toString('base64')}` } }),
+  ],
+  [
+    'a watch without token',
+    401,
+    () => ({ method: 'POST', path: '/api/v1/watch', token: null, headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod' }) }),
+  ],
+  [
+    'a check without token',
+    401,
+    () => ({ method: 'POST', path: '/api/v1/check', token: null, headers: json, body: '{"lab":"api-versions"}' }),
+  ],
+  [
+    'an action without token',
+    401,
+    () => ({ method: 'POST', path: '/api/v1/actions/cordon', token: null, headers: json, body: '{"params":{"node":"kub2"}}' }),
+  ],
   // origin
   ['a foreign Origin', 403, () => ({ path: NODES, origin: 'http://evil.example' })],
   ['no Origin', 403, () => ({ path: NODES, origin: null })],
@@ -121,8 +149,28 @@ const hostile: [string, number, () => Req][] = [
   ['the site host on another port', 403, () => ({ path: NODES, origin: 'http://127.0.0.1:1' })],
   ['the site over https', 403, () => ({ path: NODES, origin: SITE.replace('http:', 'https:') })],
   ['localhost instead of the site’s own 127.0.0.1', 403, () => ({ path: NODES, origin: SITE.replace('127.0.0.1', 'localhost') })],
-  ['an action from a foreign Origin', 403, () => ({ method: 'POST', path: '/api/v1/actions/scale', origin: 'http://evil.example', headers: json, body: '{"params":{"namespace":"default","name":"x","replicas":1}}' })],
-  ['a preflight from a foreign Origin', 403, () => ({ method: 'OPTIONS', path: NODES, origin: 'http://evil.example', token: null, headers: { 'Access-Control-Request-Method': 'GET' } })],
+  [
+    'an action from a foreign Origin',
+    403,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/actions/scale',
+      origin: 'http://evil.example',
+      headers: json,
+      body: '{"params":{"namespace":"default","name":"x","replicas":1}}',
+    }),
+  ],
+  [
+    'a preflight from a foreign Origin',
+    403,
+    () => ({
+      method: 'OPTIONS',
+      path: NODES,
+      origin: 'http://evil.example',
+      token: null,
+      headers: { 'Access-Control-Request-Method': 'GET' },
+    }),
+  ],
   // host (DNS rebinding)
   ['a rebinding Host', 403, () => ({ path: NODES, host: `evil.example:${bridge.port}` })],
   ['a rebinding Host that starts with 127.0.0.1', 403, () => ({ path: NODES, host: `127.0.0.1.nip.io:${bridge.port}` })],
@@ -130,8 +178,16 @@ const hostile: [string, number, () => Req][] = [
   ['a Host without port', 403, () => ({ path: NODES, host: 'localhost' })],
   ['no Host header', 400, () => ({ path: NODES, host: null })],
   // size and time
-  ['an oversized body', 413, () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: JSON.stringify({ lab: 'x'.repeat(100_000) }) })],
-  ['an oversized chunked body', 413, () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: JSON.stringify({ lab: 'x'.repeat(100_000) }), chunked: true })],
+  [
+    'an oversized body',
+    413,
+    () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: JSON.stringify({ lab: 'x'.repeat(100_000) }) }),
+  ],
+  [
+    'an oversized chunked body',
+    413,
+    () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: JSON.stringify({ lab: 'x'.repeat(100_000) }), chunked: true }),
+  ],
   ['a GET declaring a large body', 413, () => ({ path: NODES, headers: { 'Content-Length': '200000' } })],
   ['an overlong URL', 414, () => ({ path: `${NODES}&labelSelector=${'a'.repeat(3000)}` })],
   ['an oversized header', 431, () => ({ path: NODES, headers: { 'X-Padding': 'p'.repeat(10_000) } })],
@@ -148,41 +204,164 @@ const hostile: [string, number, () => Req][] = [
   ['exec as an object name', 400, () => ({ path: '/api/v1/object?apiVersion=v1&kind=Pod&namespace=default&name=p/exec' })],
   ['exec as a kind', 400, () => ({ path: '/api/v1/objects?apiVersion=v1&kind=pods/exec' })],
   ['a path as apiVersion', 400, () => ({ path: '/api/v1/objects?apiVersion=../../api/v1/namespaces/default/pods/p/exec&kind=Pod' })],
-  ['a query smuggled in a label selector', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod', labelSelector: 'a=b&watch=false' }) })],
+  [
+    'a query smuggled in a label selector',
+    400,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/watch',
+      headers: json,
+      body: watch({ apiVersion: 'v1', kind: 'Pod', labelSelector: 'a=b&watch=false' }),
+    }),
+  ],
   ['a field selector (not offered)', 400, () => ({ path: `${NODES}&fieldSelector=metadata.name%3Dkub1` })],
   ['a parameter given twice', 400, () => ({ path: `${NODES}&namespace=a&namespace=b` })],
-  ['a resourceVersion that is not a number', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod', resourceVersion: '1;rm' }) })],
-  ['watching Secrets', 403, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Secret' }) })],
-  ['too many watches in one stream', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: JSON.stringify({ watches: Array.from({ length: 100 }, (_, i) => ({ id: `w${i}`, apiVersion: 'v1', kind: 'Pod' })) }) })],
-  ['the same watch id twice', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: JSON.stringify({ watches: [{ id: 'a', apiVersion: 'v1', kind: 'Pod' }, { id: 'a', apiVersion: 'v1', kind: 'Node' }] }) })],
-  ['an unknown field in a watch', 400, () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Pod', fieldSelector: 'spec.nodeName=kub1' }) })],
+  [
+    'a resourceVersion that is not a number',
+    400,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/watch',
+      headers: json,
+      body: watch({ apiVersion: 'v1', kind: 'Pod', resourceVersion: '1;rm' }),
+    }),
+  ],
+  [
+    'watching Secrets',
+    403,
+    () => ({ method: 'POST', path: '/api/v1/watch', headers: json, body: watch({ apiVersion: 'v1', kind: 'Secret' }) }),
+  ],
+  [
+    'too many watches in one stream',
+    400,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/watch',
+      headers: json,
+      body: JSON.stringify({ watches: Array.from({ length: 100 }, (_, i) => ({ id: `w${i}`, apiVersion: 'v1', kind: 'Pod' })) }),
+    }),
+  ],
+  [
+    'the same watch id twice',
+    400,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/watch',
+      headers: json,
+      body: JSON.stringify({
+        watches: [
+          { id: 'a', apiVersion: 'v1', kind: 'Pod' },
+          { id: 'a', apiVersion: 'v1', kind: 'Node' },
+        ],
+      }),
+    }),
+  ],
+  [
+    'an unknown field in a watch',
+    400,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/watch',
+      headers: json,
+      body: watch({ apiVersion: 'v1', kind: 'Pod', fieldSelector: 'spec.nodeName=kub1' }),
+    }),
+  ],
   ['GET on watch', 405, () => ({ path: '/api/v1/watch?apiVersion=v1&kind=Pod' })],
   ['reading Secrets', 403, () => ({ path: '/api/v1/objects?apiVersion=v1&kind=Secret&namespace=kube-system' })],
   // actions outside the allowlist, or with bad parameters
-  ['an exec action', 404, () => ({ method: 'POST', path: '/api/v1/actions/exec', headers: json, body: '{"params":{"namespace":"default","name":"p","command":["sh"]}}' })],
+  [
+    'an exec action',
+    404,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/actions/exec',
+      headers: json,
+      body: '{"params":{"namespace":"default","name":"p","command":["sh"]}}',
+    }),
+  ],
   ['a port-forward action', 404, () => ({ method: 'POST', path: '/api/v1/actions/port-forward', headers: json, body: '{"params":{}}' })],
   ['a proxy action', 404, () => ({ method: 'POST', path: '/api/v1/actions/proxy', headers: json, body: '{"params":{}}' })],
-  ['a delete action', 404, () => ({ method: 'POST', path: '/api/v1/actions/delete', headers: json, body: '{"params":{"kind":"Node","name":"kub1"}}' })],
+  [
+    'a delete action',
+    404,
+    () => ({ method: 'POST', path: '/api/v1/actions/delete', headers: json, body: '{"params":{"kind":"Node","name":"kub1"}}' }),
+  ],
   ['a prototype key as action', 404, () => ({ method: 'POST', path: '/api/v1/actions/constructor', headers: json, body: '{"params":{}}' })],
-  ['scaling in kube-system', 403, () => ({ method: 'POST', path: '/api/v1/actions/scale', headers: json, body: '{"params":{"namespace":"kube-system","name":"coredns","replicas":0}}' })],
-  ['scaling to 100000 replicas', 400, () => ({ method: 'POST', path: '/api/v1/actions/scale', headers: json, body: '{"params":{"namespace":"default","name":"web","replicas":100000}}' })],
-  ['cordoning a path', 400, () => ({ method: 'POST', path: '/api/v1/actions/cordon', headers: json, body: '{"params":{"node":"../namespaces/default"}}' })],
-  ['an action with an extra parameter', 400, () => ({ method: 'POST', path: '/api/v1/actions/cordon', headers: json, body: '{"params":{"node":"kub2","force":true}}' })],
+  [
+    'scaling in kube-system',
+    403,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/actions/scale',
+      headers: json,
+      body: '{"params":{"namespace":"kube-system","name":"coredns","replicas":0}}',
+    }),
+  ],
+  [
+    'scaling to 100000 replicas',
+    400,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/actions/scale',
+      headers: json,
+      body: '{"params":{"namespace":"default","name":"web","replicas":100000}}',
+    }),
+  ],
+  [
+    'cordoning a path',
+    400,
+    () => ({ method: 'POST', path: '/api/v1/actions/cordon', headers: json, body: '{"params":{"node":"../namespaces/default"}}' }),
+  ],
+  [
+    'an action with an extra parameter',
+    400,
+    () => ({ method: 'POST', path: '/api/v1/actions/cordon', headers: json, body: '{"params":{"node":"kub2","force":true}}' }),
+  ],
   // bodies
   ['malformed JSON', 400, () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: '{"lab": "api-versions",' })],
   ['a JSON array', 400, () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: '["api-versions"]' })],
-  ['an unknown body field', 400, () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: '{"lab":"api-versions","command":"id"}' })],
+  [
+    'an unknown body field',
+    400,
+    () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: '{"lab":"api-versions","command":"id"}' }),
+  ],
   ['an unknown lab', 404, () => ({ method: 'POST', path: '/api/v1/check', headers: json, body: '{"lab":"no-such-lab"}' })],
-  ['a text/plain body (no preflight)', 415, () => ({ method: 'POST', path: '/api/v1/check', headers: { 'Content-Type': 'text/plain' }, body: '{"lab":"api-versions"}' })],
-  ['a form body (CSRF)', 415, () => ({ method: 'POST', path: '/api/v1/actions/cordon', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'params[node]=kub2' })],
+  [
+    'a text/plain body (no preflight)',
+    415,
+    () => ({ method: 'POST', path: '/api/v1/check', headers: { 'Content-Type': 'text/plain' }, body: '{"lab":"api-versions"}' }),
+  ],
+  [
+    'a form body (CSRF)',
+    415,
+    () => ({
+      method: 'POST',
+      path: '/api/v1/actions/cordon',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'params[node]=kub2',
+    }),
+  ],
   // methods
   ['DELETE on objects', 405, () => ({ method: 'DELETE', path: NODES })],
   ['PUT on check', 405, () => ({ method: 'PUT', path: '/api/v1/check', headers: json, body: '{}' })],
   ['GET on check', 405, () => ({ path: '/api/v1/check' })],
   ['POST on objects', 405, () => ({ method: 'POST', path: NODES, headers: json, body: '{}' })],
   ['PATCH on an action', 405, () => ({ method: 'PATCH', path: '/api/v1/actions/cordon', headers: json, body: '{}' })],
-  ['a preflight for DELETE', 405, () => ({ method: 'OPTIONS', path: NODES, token: null, headers: { 'Access-Control-Request-Method': 'DELETE' } })],
-  ['a preflight asking for another header', 403, () => ({ method: 'OPTIONS', path: NODES, token: null, headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization, x-kubernetes-impersonate' } })],
+  [
+    'a preflight for DELETE',
+    405,
+    () => ({ method: 'OPTIONS', path: NODES, token: null, headers: { 'Access-Control-Request-Method': 'DELETE' } }),
+  ],
+  [
+    'a preflight asking for another header',
+    403,
+    () => ({
+      method: 'OPTIONS',
+      path: NODES,
+      token: null,
+      headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization, x-kubernetes-impersonate' },
+    }),
+  ],
   ['an unknown path', 404, () => ({ path: '/api/v1/secrets' })],
 ];
 
@@ -214,7 +393,12 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
     expect(JSON.parse(answer.body).items.map((n: { metadata: { name: string } }) => n.metadata.name)).toContain('kub1');
     expect(proxy.bytes).toBeGreaterThan(before.bytes);
     expect(bridge.cluster.forwarded).toBeGreaterThan(before.calls);
-    const preflight = await send({ method: 'OPTIONS', path: NODES, token: null, headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+    const preflight = await send({
+      method: 'OPTIONS',
+      path: NODES,
+      token: null,
+      headers: { 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(SITE);
   });
@@ -228,7 +412,8 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
       if (answer.status !== status) wrong.push(`${what}: expected ${status}, got ${answer.status} ${answer.body.slice(0, 120)}`);
       const allowed = answer.headers['access-control-allow-origin'];
       if (allowed !== undefined && allowed !== SITE) wrong.push(`${what}: CORS granted to ${allowed}`);
-      if (make().origin !== undefined && make().origin !== SITE && allowed !== undefined) wrong.push(`${what}: CORS header sent to a foreign origin`);
+      if (make().origin !== undefined && make().origin !== SITE && allowed !== undefined)
+        wrong.push(`${what}: CORS header sent to a foreign origin`);
     }
     expect(wrong).toEqual([]);
     expect(bridge.cluster.forwarded, 'calls the bridge made to the cluster').toBe(before.calls);
@@ -255,7 +440,12 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
     const response = await fetch(`${bridge.url}/api/v1/watch`, {
       method: 'POST',
       headers: { Origin: SITE, Authorization: `Bearer ${bridge.token}`, ...json },
-      body: JSON.stringify({ watches: [{ id: 'nodes', apiVersion: 'v1', kind: 'Node' }, { id: 'bad', apiVersion: 'v1', kind: 'NoSuchKind' }] }),
+      body: JSON.stringify({
+        watches: [
+          { id: 'nodes', apiVersion: 'v1', kind: 'Node' },
+          { id: 'bad', apiVersion: 'v1', kind: 'NoSuchKind' },
+        ],
+      }),
       signal: controller.signal,
     });
     expect(response.status).toBe(200);
@@ -264,7 +454,10 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
     let text = '';
     const lines = async (n: number) => {
       while (text.split('\n').filter(Boolean).length < n) text += (await reader.read()).value ?? '';
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
     };
     const first = await lines(2);
     // A kind the cluster does not serve fails its own watch, not the stream.
@@ -274,9 +467,15 @@ describe('the bridge refuses hostile requests before they reach the cluster', ()
     expect(list.items).toHaveLength(3);
     await send({ method: 'POST', path: '/api/v1/actions/cordon', headers: json, body: '{"params":{"node":"kub3"}}' });
     let events = await lines(3);
-    while (!events.some((e) => e.id === 'nodes' && e.type === 'MODIFIED' && e.object.metadata.name === 'kub3' && e.object.spec.unschedulable)) events = await lines(events.length + 1);
+    while (
+      !events.some((e) => e.id === 'nodes' && e.type === 'MODIFIED' && e.object.metadata.name === 'kub3' && e.object.spec.unschedulable)
+    )
+      events = await lines(events.length + 1);
     controller.abort();
-    const seen = events.filter((e) => e.id === 'nodes').map((e) => e.object?.metadata.resourceVersion ?? e.resourceVersion).at(-1);
+    const seen = events
+      .filter((e) => e.id === 'nodes')
+      .map((e) => e.object?.metadata.resourceVersion ?? e.resourceVersion)
+      .at(-1);
 
     // Disconnected, the node changes; a stream that resumes from the last resourceVersion gets
     // just that change, not a new list.

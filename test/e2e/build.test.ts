@@ -47,10 +47,14 @@ describe('kubelab build', () => {
 
   it('the guard does catch an outside request (control)', () => {
     const control = join(work, 'control.log');
-    const result = spawnSync(process.execPath, ['-e', "fetch('https://kubelab-offline-check.invalid/').then(() => process.exit(0), () => process.exit(3))"], {
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: `--import ${GUARD}`, KUBELAB_OFFLINE_LOG: control },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['-e', "fetch('https://kubelab-offline-check.invalid/').then(() => process.exit(0), () => process.exit(3))"],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: `--import ${GUARD}`, KUBELAB_OFFLINE_LOG: control },
+      },
+    );
     expect(result.status).toBe(3);
     expect(readFileSync(control, 'utf8')).toContain('kubelab-offline-check.invalid');
   });
@@ -85,7 +89,11 @@ describe('kubelab build', () => {
         const banner = page.locator('.kubelab-banner[data-state="snapshot"]');
         await banner.waitFor({ timeout: 30_000 });
         expect(await banner.innerText()).toMatch(new RegExp(`snapshot of cluster "${CLUSTER}".*npx kubelab serve`, 's'));
-        await page.waitForFunction((n) => n.every((name) => document.querySelector('#observablehq-main')!.textContent!.includes(name)), names, { timeout: 30_000 });
+        await page.waitForFunction(
+          (n) => n.every((name) => document.querySelector('#observablehq-main')!.textContent!.includes(name)),
+          names,
+          { timeout: 30_000 },
+        );
         await page.screenshot({ path: join(RESULTS, `built-${file.replace(/\.md$/, '')}.png`), fullPage: true });
       }
     } finally {

@@ -5,7 +5,21 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 
-export { CLUSTER, descendants, ensureCluster, freePort, kubeconfig, kubectl, nodeNames, refused, run, startServe, stillRunning, type ProcessInfo, type Serve } from './processes.ts';
+export {
+  CLUSTER,
+  descendants,
+  ensureCluster,
+  freePort,
+  kubeconfig,
+  kubectl,
+  nodeNames,
+  refused,
+  run,
+  startServe,
+  stillRunning,
+  type ProcessInfo,
+  type Serve,
+} from './processes.ts';
 
 export const RESULTS = join(packageRoot, 'test-results');
 

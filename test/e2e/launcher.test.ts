@@ -18,7 +18,8 @@ function whyNot(): string | undefined {
   if (result.status !== 0) return `${OLD_NODE} does not run (${result.error?.message ?? result.stderr.trim()})`;
   const version = result.stdout.trim();
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major > 22 || (major === 22 && minor >= 19)) return `${OLD_NODE} is Node ${version}, new enough that the launcher runs kubelab itself`;
+  if (major > 22 || (major === 22 && minor >= 19))
+    return `${OLD_NODE} is Node ${version}, new enough that the launcher runs kubelab itself`;
   return undefined;
 }
 

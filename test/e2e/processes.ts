@@ -12,7 +12,11 @@ export const CLUSTER = 'e2e';
 
 /** Runs the kubelab CLI as a user would. */
 export function run(args: string[]): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), ...args], { encoding: 'utf8', env: process.env, timeout: 300_000 });
+  const result = spawnSync(process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), ...args], {
+    encoding: 'utf8',
+    env: process.env,
+    timeout: 300_000,
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -42,7 +46,9 @@ export async function kubectl(...args: string[]): Promise<{ stdout: string; ms: 
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => (code === 0 ? resolve({ stdout, ms: performance.now() - started }) : reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve({ stdout, ms: performance.now() - started }) : reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)),
+    );
   });
 }
 
@@ -85,11 +91,15 @@ export interface ServeOptions {
 export async function startServe(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<Serve> {
   const port = await freePort();
   const flags = options.flags ?? ['--name', CLUSTER, ...PROVIDER];
-  const child: ChildProcess = spawn(options.node ?? process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), 'serve', ...flags, '--port', String(port), '--no-open'], {
-    // Inherited from a run that was itself re-run, it would keep the launcher from re-running.
-    env: { ...process.env, KUBELAB_REEXEC: undefined, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    options.node ?? process.execPath,
+    [join(packageRoot, 'bin', 'kubelab.js'), 'serve', ...flags, '--port', String(port), '--no-open'],
+    {
+      // Inherited from a run that was itself re-run, it would keep the launcher from re-running.
+      env: { ...process.env, KUBELAB_REEXEC: undefined, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -150,7 +160,9 @@ function processInfo(pid: number): ProcessInfo | undefined {
 
 /** Every process started below pid that still runs. */
 export function descendants(pid: number): ProcessInfo[] {
-  const all = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => processInfo(Number(entry)) ?? []);
+  const all = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => processInfo(Number(entry)) ?? []);
   const found: ProcessInfo[] = [];
   const walk = (parent: number) => {
     for (const child of all.filter((p) => p.parent === parent)) {

@@ -18,7 +18,8 @@ export default function setup(project: TestProject): () => void {
   project.provide('kubelabHome', home);
   return () => {
     const env = { KUBELAB_HOME: home };
-    for (const name of kubelab(['list', '--provider', 'local'], env).stdout.split('\n').filter(Boolean)) kubelab(['delete', '--name', name], env);
+    for (const name of kubelab(['list', '--provider', 'local'], env).stdout.split('\n').filter(Boolean))
+      kubelab(['delete', '--name', name], env);
     rmSync(home, { recursive: true, force: true });
   };
 }

@@ -44,7 +44,11 @@ function cli(...args: string[]): void {
 async function runCheck(index: number): Promise<string> {
   const check = page.locator('.kubelab-check').nth(index);
   await check.locator('button').click();
-  await page.waitForFunction((i) => ['pass', 'fail', 'error'].includes(document.querySelectorAll<HTMLElement>('.kubelab-check')[i]!.dataset.state!), index, { timeout: 300_000 });
+  await page.waitForFunction(
+    (i) => ['pass', 'fail', 'error'].includes(document.querySelectorAll<HTMLElement>('.kubelab-check')[i]!.dataset.state!),
+    index,
+    { timeout: 300_000 },
+  );
   return (await check.getAttribute('data-state'))!;
 }
 
@@ -52,7 +56,10 @@ describe('the lab site in Chromium', () => {
   beforeAll(async () => {
     ensureCluster();
     // The whole of kubelab serve (bridge, preview, data loaders) runs under the offline guard.
-    serve = await startServe({ NODE_OPTIONS: `--import ${join(packageRoot, 'test', 'e2e', 'offline-guard.mjs')}`, KUBELAB_OFFLINE_LOG: guardLog });
+    serve = await startServe({
+      NODE_OPTIONS: `--import ${join(packageRoot, 'test', 'e2e', 'offline-guard.mjs')}`,
+      KUBELAB_OFFLINE_LOG: guardLog,
+    });
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -83,7 +90,11 @@ describe('the lab site in Chromium', () => {
       }
       await open(`/${id}`);
       const names = await nodeNames();
-      await page.waitForFunction((n) => n.every((name) => document.querySelector('#observablehq-main')!.textContent!.includes(name)), names, { timeout: 30_000 });
+      await page.waitForFunction(
+        (n) => n.every((name) => document.querySelector('#observablehq-main')!.textContent!.includes(name)),
+        names,
+        { timeout: 30_000 },
+      );
 
       const checks = await page.locator('.kubelab-check').count();
       if (lab) expect(checks, `${id} has no check button`).toBeGreaterThan(0);
@@ -122,19 +133,39 @@ describe('the lab site in Chromium', () => {
       const { ms } =
         i === 0
           ? await kubectl('create', 'configmap', 'api-versions-answers', '-n', 'kubelab', `--from-literal=retired=${marker}`)
-          : await kubectl('patch', 'configmap', 'api-versions-answers', '-n', 'kubelab', '--type', 'merge', '-p', JSON.stringify({ data: { retired: marker } }));
+          : await kubectl(
+              'patch',
+              'configmap',
+              'api-versions-answers',
+              '-n',
+              'kubelab',
+              '--type',
+              'merge',
+              '-p',
+              JSON.stringify({ data: { retired: marker } }),
+            );
       await page.waitForFunction(() => (window as unknown as { seenAt?: number }).seenAt, undefined, { timeout: 10_000 });
       latencies.push((await page.evaluate(() => (window as unknown as { seenAt: number }).seenAt)) - started);
       kubectlTimes.push(ms);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log(`watch → DOM: from starting kubectl to the page showing the change, median ${median(latencies)} ms (runs: ${latencies.join(', ')} ms); kubectl alone took a median ${Math.round(median(kubectlTimes))} ms`);
+    console.log(
+      `watch → DOM: from starting kubectl to the page showing the change, median ${median(latencies)} ms (runs: ${latencies.join(', ')} ms); kubectl alone took a median ${Math.round(median(kubectlTimes))} ms`,
+    );
 
     // The node table is watch-driven too: a cordon shows up without reloading.
     await kubectl('cordon', 'kub2');
-    await page.waitForFunction(() => document.querySelector('#observablehq-main')!.textContent!.includes('Ready,SchedulingDisabled'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('#observablehq-main')!.textContent!.includes('Ready,SchedulingDisabled'),
+      undefined,
+      { timeout: 10_000 },
+    );
     await kubectl('uncordon', 'kub2');
-    await page.waitForFunction(() => !document.querySelector('#observablehq-main')!.textContent!.includes('SchedulingDisabled'), undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => !document.querySelector('#observablehq-main')!.textContent!.includes('SchedulingDisabled'),
+      undefined,
+      { timeout: 10_000 },
+    );
   });
 
   it('made no request off this machine, and no page threw', () => {

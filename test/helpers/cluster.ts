@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ensureBinaries } from '../../src/binaries/index.ts';
 import { LocalProvider } from '../../src/cluster/local/index.ts';
 import type { ClusterAccess } from '../../src/cluster/provider.ts';

@@ -19,10 +19,28 @@ function oneLine(args: string[], status: number, pattern: RegExp): void {
 }
 
 describe('kubelab node join, bad input', () => {
-  it('a token not of the form id.secret', () => oneLine(['--token', 'abc', '--discovery-token-ca-cert-hash', HASH], 1, /the bootstrap token "abc" was not of the form "\[a-z0-9\]\{6\}\.\[a-z0-9\]\{16\}"/));
-  it('a hash of the wrong length', () => oneLine(['--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', 'sha256:abcd'], 1, /expected a 32 byte SHA-256 hash/));
-  it('a hash in an unknown format', () => oneLine(['--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', 'md5:abcd'], 1, /unknown hash format "md5"/));
-  it('no hash at all', () => oneLine(['--token', 'abcdef.0123456789abcdef'], 2, /required option '--discovery-token-ca-cert-hash <hash>' not specified/));
-  it('an endpoint off this machine', () => oneLine(['10.10.10.101:6443', '--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', HASH], 1, /refusing to dial 10\.10\.10\.101:6443/));
-  it('a cluster that does not exist', () => oneLine(['--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', HASH, '--name', 'nope'], 1, /no cluster named "nope"/));
+  it('a token not of the form id.secret', () =>
+    oneLine(
+      ['--token', 'abc', '--discovery-token-ca-cert-hash', HASH],
+      1,
+      /the bootstrap token "abc" was not of the form "\[a-z0-9\]\{6\}\.\[a-z0-9\]\{16\}"/,
+    ));
+  it('a hash of the wrong length', () =>
+    oneLine(['--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', 'sha256:abcd'], 1, /expected a 32 byte SHA-256 hash/));
+  it('a hash in an unknown format', () =>
+    oneLine(['--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', 'md5:abcd'], 1, /unknown hash format "md5"/));
+  it('no hash at all', () =>
+    oneLine(['--token', 'abcdef.0123456789abcdef'], 2, /required option '--discovery-token-ca-cert-hash <hash>' not specified/));
+  it('an endpoint off this machine', () =>
+    oneLine(
+      ['10.10.10.101:6443', '--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', HASH],
+      1,
+      /refusing to dial 10\.10\.10\.101:6443/,
+    ));
+  it('a cluster that does not exist', () =>
+    oneLine(
+      ['--token', 'abcdef.0123456789abcdef', '--discovery-token-ca-cert-hash', HASH, '--name', 'nope'],
+      1,
+      /no cluster named "nope"/,
+    ));
 });

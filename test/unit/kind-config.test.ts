@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { nodeImageTag } from '../../src/cluster/kind/image/recipe.ts';
-import { imageKubernetesVersion, kindConfig, needsCgroupV1Opt, nodePatches, PATCHES_DIR, renderKindConfig, type KindConfigOptions } from '../../src/cluster/kind/config.ts';
+import {
+  imageKubernetesVersion,
+  kindConfig,
+  needsCgroupV1Opt,
+  nodePatches,
+  PATCHES_DIR,
+  type KindConfigOptions,
+} from '../../src/cluster/kind/config.ts';
 import { kindErrorLine } from '../../src/cluster/kind/cli.ts';
 import { hostCgroupVersion, inotifyShortage } from '../../src/cluster/kind/host.ts';
 import { maxPodsOf, withMaxPodsConfig } from '../../src/cluster/kubelet-config.ts';
@@ -21,19 +28,22 @@ const hosts: KindConfigOptions[] = [
   { kubernetesVersion: 'v1.36.3', cgroupV1: false, patchesRoot },
 ];
 
-
 describe('kind config generation', () => {
   it('leaves apiVersion off every kubeadm patch, so kind matches its own kubeadm API version', () => {
     const config = kindConfig(fiveWorkers, hosts[0]!);
-    const patches = [...config.kubeadmConfigPatches, ...config.nodes.flatMap((n) => n.kubeadmConfigPatches)].map((p) => parse(p) as Record<string, unknown>);
+    const patches = [...config.kubeadmConfigPatches, ...config.nodes.flatMap((n) => n.kubeadmConfigPatches)].map(
+      (p) => parse(p) as Record<string, unknown>,
+    );
     expect(patches.length).toBe(2 + 6);
-    expect(config.nodes.map((n) => n.extraMounts)).toEqual(fiveWorkers.nodes.map((n) => [{ hostPath: `${patchesRoot}/${n.name}`, containerPath: PATCHES_DIR, readOnly: true }]));
+    expect(config.nodes.map((n) => n.extraMounts)).toEqual(
+      fiveWorkers.nodes.map((n) => [{ hostPath: `${patchesRoot}/${n.name}`, containerPath: PATCHES_DIR, readOnly: true }]),
+    );
     for (const patch of patches) expect(patch).not.toHaveProperty('apiVersion');
     expect(config.apiVersion).toBe('kind.x-k8s.io/v1alpha4');
     expect(config.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker', 'worker', 'worker', 'worker']);
   });
 
-  it('opts out of the kubelet\'s cgroup v1 refusal only where Kubernetes has one (1.35+) and the host is v1', () => {
+  it("opts out of the kubelet's cgroup v1 refusal only where Kubernetes has one (1.35+) and the host is v1", () => {
     expect(needsCgroupV1Opt({ kubernetesVersion: 'v1.36.3', cgroupV1: true })).toBe(true);
     expect(needsCgroupV1Opt({ kubernetesVersion: 'v1.35.0', cgroupV1: true })).toBe(true);
     expect(needsCgroupV1Opt({ kubernetesVersion: 'v1.34.2', cgroupV1: true })).toBe(false);
@@ -75,7 +85,7 @@ describe('inotify instances for kind nodes', () => {
 });
 
 describe('node names', () => {
-  it('maps the shape\'s nodes to kind\'s container names, counting per role', () => {
+  it("maps the shape's nodes to kind's container names, counting per role", () => {
     expect([...containerNames(defaultShape()).entries()]).toEqual([
       ['kub1', 'kubelab-control-plane'],
       ['kub2', 'kubelab-worker'],
@@ -102,9 +112,15 @@ describe('kubelet settings on a node', () => {
   });
 
   it('sets maxPods in the config file and keeps the rest', () => {
-    const config = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n# kind sets this\ncgroupDriver: systemd\nmaxPods: 110\n';
+    const config =
+      'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n# kind sets this\ncgroupDriver: systemd\nmaxPods: 110\n';
     const edited = parse(withMaxPodsConfig(config, 250));
-    expect(edited).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd', maxPods: 250 });
+    expect(edited).toEqual({
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      cgroupDriver: 'systemd',
+      maxPods: 250,
+    });
     expect(withMaxPodsConfig(config, 250)).toContain('# kind sets this');
     expect(parse(withMaxPodsConfig('kind: KubeletConfiguration\n', 5))).toEqual({ kind: 'KubeletConfiguration', maxPods: 5 });
   });
@@ -112,7 +128,8 @@ describe('kubelet settings on a node', () => {
 
 describe('kind errors', () => {
   it('shows the ERROR line of a failed kind command', () => {
-    const stderr = 'Creating cluster "x" ...\n • Ensuring node image (kindest/node:v1.36.3) 🖼  ...\nERROR: failed to create cluster: node(s) already exist for a cluster with the name "x"\nStack Trace:\n  at foo\n';
+    const stderr =
+      'Creating cluster "x" ...\n • Ensuring node image (kindest/node:v1.36.3) 🖼  ...\nERROR: failed to create cluster: node(s) already exist for a cluster with the name "x"\nStack Trace:\n  at foo\n';
     expect(kindErrorLine(stderr)).toBe('failed to create cluster: node(s) already exist for a cluster with the name "x"');
     expect(kindErrorLine('something broke\n\n')).toBe('something broke');
   });

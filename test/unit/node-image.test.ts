@@ -51,22 +51,26 @@ describe('the node image recipe', () => {
     const config = containerdConfig(kindContainerdConfig, 'registry.k8s.io/pause:3.10.2');
     expect(config).toContain('sandbox_image = "registry.k8s.io/pause:3.10.2"');
     expect(config).toContain('restrict_oom_score_adj = true');
-    expect(config).toContain('[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n    BinaryName = "/usr/local/sbin/runc-capfilter"\n    SystemdCgroup = true');
+    expect(config).toContain(
+      '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n    BinaryName = "/usr/local/sbin/runc-capfilter"\n    SystemdCgroup = true',
+    );
     expect(config.match(/BinaryName/g)).toHaveLength(1);
   });
 
-  it('fails in one line when kind\'s file no longer has what it edits', () => {
-    expect(() => containerdConfig(kindContainerdConfig.replace('sandbox_image', 'sandbox'), 'p')).toThrow(/has no sandbox_image: the pinned kind release changed it/);
+  it("fails in one line when kind's file no longer has what it edits", () => {
+    expect(() => containerdConfig(kindContainerdConfig.replace('sandbox_image', 'sandbox'), 'p')).toThrow(
+      /has no sandbox_image: the pinned kind release changed it/,
+    );
   });
 
-  it('names the CNI daemon\'s pre-loaded image in the manifest kind installs', async () => {
+  it("names the CNI daemon's pre-loaded image in the manifest kind installs", async () => {
     const manifest = await cniManifest();
     expect(manifest).toContain(`image: ${NET_IMAGE}`);
     expect(manifest).toContain('would you kindly patch this file');
     expect(manifest).not.toContain('KUBERNETES_VERSION');
   });
 
-  it('knows images by their short names, and the labs\' workload by its upstream name', () => {
+  it("knows images by their short names, and the labs' workload by its upstream name", () => {
     expect(shortName('registry.k8s.io/coredns/coredns:v1.14.2')).toBe('coredns');
     expect(shortName('registry.k8s.io/etcd:3.6.8-0')).toBe('etcd');
     expect(workloadRef('2.63.0')).toBe(WORKLOAD_IMAGE);

@@ -29,17 +29,35 @@ function script(name: string, body: string): string {
 describe('auto choice', () => {
   const ok = (version: string) => ({ ok: true, version }) as const;
   const no = (reason: string) => ({ ok: false, reason }) as const;
-  const probe = (p: Partial<KindProbe>): KindProbe => ({ docker: ok('28.2.2'), kind: ok('v0.33.0'), image: 'kindest/node:v1.36.3', imagePresent: true, ...p });
+  const probe = (p: Partial<KindProbe>): KindProbe => ({
+    docker: ok('28.2.2'),
+    kind: ok('v0.33.0'),
+    image: 'kindest/node:v1.36.3',
+    imagePresent: true,
+    ...p,
+  });
 
   it('takes kind when docker, kind and the node image are all here', () => {
-    expect(autoChoice(probe({}))).toEqual({ name: 'kind', reason: 'auto: docker 28.2.2, kind v0.33.0 and kindest/node:v1.36.3 are here, using kind' });
+    expect(autoChoice(probe({}))).toEqual({
+      name: 'kind',
+      reason: 'auto: docker 28.2.2, kind v0.33.0 and kindest/node:v1.36.3 are here, using kind',
+    });
   });
 
   it('falls back to local and says which one is missing', () => {
     const noDocker = autoChoice(probe({ docker: no('docker is not running (Cannot connect to the Docker daemon)') }));
-    expect(noDocker).toEqual({ name: 'local', reason: 'auto: docker is not running (Cannot connect to the Docker daemon), using the embedded local provider' });
-    expect(autoChoice(probe({ kind: no('the kind CLI is not installed') }))).toMatchObject({ name: 'local', reason: expect.stringMatching(/docker 28.2.2 runs but the kind CLI is not installed/) });
-    expect(autoChoice(probe({ imagePresent: false }))).toMatchObject({ name: 'local', reason: expect.stringMatching(/node image kindest\/node:v1.36.3 is not built \(kubelab image build makes it; kubelab never pulls\)/) });
+    expect(noDocker).toEqual({
+      name: 'local',
+      reason: 'auto: docker is not running (Cannot connect to the Docker daemon), using the embedded local provider',
+    });
+    expect(autoChoice(probe({ kind: no('the kind CLI is not installed') }))).toMatchObject({
+      name: 'local',
+      reason: expect.stringMatching(/docker 28.2.2 runs but the kind CLI is not installed/),
+    });
+    expect(autoChoice(probe({ imagePresent: false }))).toMatchObject({
+      name: 'local',
+      reason: expect.stringMatching(/node image kindest\/node:v1.36.3 is not built \(kubelab image build makes it; kubelab never pulls\)/),
+    });
   });
 
   it('on this machine: decides quickly, once per process, and reports why', () => {
@@ -57,12 +75,21 @@ describe('auto choice', () => {
 
 describe('probing docker and kind', () => {
   it('a missing docker binary', () => {
-    expect(probeDocker(join(scratch, 'no-such-docker'))).toEqual({ ok: false, reason: `${join(scratch, 'no-such-docker')} is not installed` });
+    expect(probeDocker(join(scratch, 'no-such-docker'))).toEqual({
+      ok: false,
+      reason: `${join(scratch, 'no-such-docker')} is not installed`,
+    });
   });
 
   it('a docker CLI whose daemon does not answer', () => {
-    const docker = script('docker-down', 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1');
-    expect(probeDocker(docker)).toEqual({ ok: false, reason: 'docker is not running (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?)' });
+    const docker = script(
+      'docker-down',
+      'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1',
+    );
+    expect(probeDocker(docker)).toEqual({
+      ok: false,
+      reason: 'docker is not running (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?)',
+    });
   });
 
   it('gives up on a docker that hangs, within its time limit', () => {
@@ -75,7 +102,10 @@ describe('probing docker and kind', () => {
   it('reads the kind version, and says when there is no kind', () => {
     const kind = script('kind', 'echo "kind v0.33.0 go1.26.8 linux/amd64"');
     expect(probeKind(kind)).toEqual({ ok: true, version: 'v0.33.0' });
-    expect(probeKind(undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/kind v0.30.0 is not built yet \(kubelab image build builds it; or set KUBELAB_KIND\)/) });
+    expect(probeKind(undefined)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/kind v0.30.0 is not built yet \(kubelab image build builds it; or set KUBELAB_KIND\)/),
+    });
   });
 });
 
@@ -92,17 +122,42 @@ describe('choosing a provider', () => {
   });
 
   it('auto: a --context means the existing provider', () => {
-    expect(chooseProvider('auto', { context: 'prod' })).toMatchObject({ provider: { name: 'existing' }, reason: 'auto: --context prod names a cluster kubelab did not create' });
+    expect(chooseProvider('auto', { context: 'prod' })).toMatchObject({
+      provider: { name: 'existing' },
+      reason: 'auto: --context prod names a cluster kubelab did not create',
+    });
   });
 
   it('auto: a cluster kubelab created keeps its provider', async () => {
     mkdirSync(kindPaths('made-by-kind').dir, { recursive: true });
-    await writeRecord({ createdBy: 'kubelab', provider: 'kind', image: 'kindest/node:v1.36.3', kindVersion: 'v0.33.0', createdAt: '', shape: defaultShape('made-by-kind'), created: true });
-    expect(chooseProvider('auto', { name: 'made-by-kind' })).toMatchObject({ provider: { name: 'kind' }, reason: 'auto: kubelab created cluster "made-by-kind" with kind' });
+    await writeRecord({
+      createdBy: 'kubelab',
+      provider: 'kind',
+      image: 'kindest/node:v1.36.3',
+      kindVersion: 'v0.33.0',
+      createdAt: '',
+      shape: defaultShape('made-by-kind'),
+      created: true,
+    });
+    expect(chooseProvider('auto', { name: 'made-by-kind' })).toMatchObject({
+      provider: { name: 'kind' },
+      reason: 'auto: kubelab created cluster "made-by-kind" with kind',
+    });
     const localDir = join(home, 'clusters', 'made-locally');
     mkdirSync(localDir, { recursive: true });
-    writeFileSync(join(localDir, 'kubelab-cluster.json'), JSON.stringify({ createdBy: 'kubelab', provider: 'local', shape: defaultShape('made-locally'), ports: { apiserver: 1, etcdClient: 2, etcdPeer: 3, etcdMetrics: 4, controllerManager: 5, scheduler: 6, kwok: 7 } }));
-    expect(chooseProvider('auto', { name: 'made-locally' })).toMatchObject({ provider: { name: 'local' }, reason: expect.stringMatching(/with the local provider/) });
+    writeFileSync(
+      join(localDir, 'kubelab-cluster.json'),
+      JSON.stringify({
+        createdBy: 'kubelab',
+        provider: 'local',
+        shape: defaultShape('made-locally'),
+        ports: { apiserver: 1, etcdClient: 2, etcdPeer: 3, etcdMetrics: 4, controllerManager: 5, scheduler: 6, kwok: 7 },
+      }),
+    );
+    expect(chooseProvider('auto', { name: 'made-locally' })).toMatchObject({
+      provider: { name: 'local' },
+      reason: expect.stringMatching(/with the local provider/),
+    });
   });
 });
 
@@ -156,14 +211,20 @@ describe('existing provider', () => {
   it('status reads the context and reports an API server that does not answer', async () => {
     const status = await readOnly.status('theirs');
     expect(status).toMatchObject({ name: 'theirs', provider: 'existing', running: false, context: 'theirs', kubeconfig, nodes: [] });
-    expect(status.components[0]).toMatchObject({ name: 'kube-apiserver', healthy: false, detail: expect.stringMatching(/^https:\/\/127.0.0.1:1 unreachable/) });
+    expect(status.components[0]).toMatchObject({
+      name: 'kube-apiserver',
+      healthy: false,
+      detail: expect.stringMatching(/^https:\/\/127.0.0.1:1 unreachable/),
+    });
   });
 
   it('even with --yes, never stops a cluster it does not run, nor reaches into its machines', async () => {
     const allowed = new ExistingProvider({ context: 'theirs', kubeconfig, allowChanges: true });
     await expect(allowed.stop('theirs', silentProgress)).rejects.toThrow(/cannot stop context "theirs"/);
     await expect(allowed.start('theirs', silentProgress)).rejects.toThrow(/not ready: https:\/\/127.0.0.1:1 unreachable/);
-    await expect(setMaxPods(allowed, 'theirs', 'kub2', 5)).rejects.toThrow(/kubelab cannot reach a kubelet's configuration in context "theirs"/);
+    await expect(setMaxPods(allowed, 'theirs', 'kub2', 5)).rejects.toThrow(
+      /kubelab cannot reach a kubelet's configuration in context "theirs"/,
+    );
     await expect(allowed.nodes.rebuild('theirs', 'kub2')).rejects.toThrow(/kubelab cannot rebuild a node in context "theirs"/);
     expect(allowed.capabilities).toEqual([]);
   });

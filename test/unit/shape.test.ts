@@ -5,14 +5,22 @@ import { UserError } from '../../src/errors.ts';
 describe('cluster shape', () => {
   it('defaults to the source notes: kub1 control plane, kub2 and kub3 workers, 10.244.0.0/16 and 10.10.0.0/16', () => {
     const shape = validateShape(defaultShape());
-    expect(shape.nodes.map((n) => `${n.name}:${n.role}:${n.maxPods}`)).toEqual(['kub1:control-plane:110', 'kub2:worker:110', 'kub3:worker:110']);
+    expect(shape.nodes.map((n) => `${n.name}:${n.role}:${n.maxPods}`)).toEqual([
+      'kub1:control-plane:110',
+      'kub2:worker:110',
+      'kub3:worker:110',
+    ]);
     expect(shape.podSubnet).toBe('10.244.0.0/16');
     expect(shape.serviceSubnet).toBe('10.10.0.0/16');
   });
 
   it('reads --nodes as a count or as names, the first being the control plane', () => {
     expect(parseNodes('5').map((n) => n.name)).toEqual(['kub1', 'kub2', 'kub3', 'kub4', 'kub5']);
-    expect(parseNodes('cp, w1 ,w2', 250).map((n) => `${n.name}:${n.role}:${n.maxPods}`)).toEqual(['cp:control-plane:250', 'w1:worker:250', 'w2:worker:250']);
+    expect(parseNodes('cp, w1 ,w2', 250).map((n) => `${n.name}:${n.role}:${n.maxPods}`)).toEqual([
+      'cp:control-plane:250',
+      'w1:worker:250',
+      'w2:worker:250',
+    ]);
     expect(() => parseNodes(',')).toThrow(UserError);
   });
 
@@ -27,7 +35,14 @@ describe('cluster shape', () => {
     expect(bad({ name: 'Bad_Name' })).toThrow(/invalid cluster name/);
     expect(bad({ nodes: [{ name: 'a', role: 'worker', maxPods: 10 }] })).toThrow(/exactly one control-plane/);
     expect(bad({ nodes: [{ name: 'a', role: 'control-plane', maxPods: 0 }] })).toThrow(/invalid max pods 0/);
-    expect(bad({ nodes: [{ name: 'a', role: 'control-plane', maxPods: 10 }, { name: 'a', role: 'worker', maxPods: 10 }] })).toThrow(/named twice/);
+    expect(
+      bad({
+        nodes: [
+          { name: 'a', role: 'control-plane', maxPods: 10 },
+          { name: 'a', role: 'worker', maxPods: 10 },
+        ],
+      }),
+    ).toThrow(/named twice/);
   });
 
   it('does CIDR arithmetic for IPv4 and IPv6', () => {

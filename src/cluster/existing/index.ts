@@ -33,7 +33,9 @@ class ForeignNodes implements NodePort {
   }
 
   private refuse(what: string): never {
-    throw new UserError(`kubelab cannot ${what} in context "${this.context}": it does not run that cluster's machines`, { fix: 'do it on the node yourself (kubeadm, the kubelet\'s configuration), or use a cluster kubelab runs' });
+    throw new UserError(`kubelab cannot ${what} in context "${this.context}": it does not run that cluster's machines`, {
+      fix: "do it on the node yourself (kubeadm, the kubelet's configuration), or use a cluster kubelab runs",
+    });
   }
 
   shell(): NodeShell {
@@ -52,7 +54,7 @@ class ForeignNodes implements NodePort {
     this.refuse('rebuild a node');
   }
   kubeletConfig(): KubeletConfigFile {
-    this.refuse('reach a kubelet\'s configuration');
+    this.refuse("reach a kubelet's configuration");
   }
   async restartKubelet(): Promise<void> {
     this.refuse('restart a kubelet');
@@ -76,7 +78,9 @@ export class ExistingProvider implements Provider {
 
   private refuseUnlessAllowed(action: string): void {
     if (!this.allowChanges) {
-      throw new UserError(`refusing to ${action} context "${this.context}": kubelab did not create it`, { fix: `add --yes if you mean it (--context ${this.context} --yes)` });
+      throw new UserError(`refusing to ${action} context "${this.context}": kubelab did not create it`, {
+        fix: `add --yes if you mean it (--context ${this.context} --yes)`,
+      });
     }
   }
 
@@ -111,7 +115,9 @@ export class ExistingProvider implements Provider {
 
   async stop(_name: string, _progress: Progress): Promise<void> {
     this.refuseUnlessAllowed('stop');
-    throw new UserError(`kubelab cannot stop context "${this.context}": it does not run that cluster`, { fix: 'stop it with the tool that created it' });
+    throw new UserError(`kubelab cannot stop context "${this.context}": it does not run that cluster`, {
+      fix: 'stop it with the tool that created it',
+    });
   }
 
   /** The cluster stays: kubelab never removes one it did not create. */
@@ -124,6 +130,15 @@ export class ExistingProvider implements Provider {
     const kc = this.kc();
     const api = await apiServerHealth(kc);
     const nodes = api.healthy ? await nodeSummaries(kc) : [];
-    return { name: this.context, provider: 'existing', reason: '', running: api.healthy, context: this.context, kubeconfig: this.kubeconfig, components: [api], nodes };
+    return {
+      name: this.context,
+      provider: 'existing',
+      reason: '',
+      running: api.healthy,
+      context: this.context,
+      kubeconfig: this.kubeconfig,
+      components: [api],
+      nodes,
+    };
   }
 }

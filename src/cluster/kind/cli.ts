@@ -53,7 +53,10 @@ export async function ensureKind(progress: Progress): Promise<string> {
   const dir = join(cacheDir(), `kind-${KIND_VERSION}`);
   await mkdir(dir, { recursive: true });
   progress.step(`building kind ${KIND_VERSION} from its Go module (once)`);
-  await run('go', ['install', `${KIND_MODULE}@${KIND_VERSION}`], `go install ${KIND_MODULE}@${KIND_VERSION}`, undefined, { ...process.env, GOBIN: dir });
+  await run('go', ['install', `${KIND_MODULE}@${KIND_VERSION}`], `go install ${KIND_MODULE}@${KIND_VERSION}`, undefined, {
+    ...process.env,
+    GOBIN: dir,
+  });
   return cachedKind();
 }
 
@@ -104,7 +107,20 @@ export interface CreateOptions {
 }
 
 export function createCluster(kind: string, options: CreateOptions, progress: Progress): Promise<string> {
-  const args = ['create', 'cluster', '--name', options.name, '--image', options.image, '--config', options.config, '--kubeconfig', options.kubeconfig, '--wait', options.wait];
+  const args = [
+    'create',
+    'cluster',
+    '--name',
+    options.name,
+    '--image',
+    options.image,
+    '--config',
+    options.config,
+    '--kubeconfig',
+    options.kubeconfig,
+    '--wait',
+    options.wait,
+  ];
   return run(kind, args, `kind create cluster --name ${options.name}`, progress);
 }
 
@@ -116,4 +132,3 @@ export async function deleteCluster(kind: string, name: string, kubeconfig: stri
 export async function getClusters(kind: string): Promise<string[]> {
   return (await run(kind, ['get', 'clusters'], 'kind get clusters')).split('\n').filter(Boolean);
 }
-

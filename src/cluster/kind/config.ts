@@ -73,7 +73,10 @@ function kubeletPatch(options: KindConfigOptions): string[] {
  * go to the node's InternalIP instead.
  */
 function apiServerPatch(): string {
-  return patch({ kind: 'ClusterConfiguration', apiServer: { extraArgs: { 'kubelet-preferred-address-types': 'InternalIP,ExternalIP,Hostname' } } });
+  return patch({
+    kind: 'ClusterConfiguration',
+    apiServer: { extraArgs: { 'kubelet-preferred-address-types': 'InternalIP,ExternalIP,Hostname' } },
+  });
 }
 
 /**

@@ -58,7 +58,10 @@ export interface Container {
 
 /** The node containers kind made for a cluster (kind labels each with the cluster's name). */
 export async function clusterContainers(cluster: string): Promise<Container[]> {
-  const out = await dockerOk(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}\t{{.State}}'], 'listing the node containers');
+  const out = await dockerOk(
+    ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}\t{{.State}}'],
+    'listing the node containers',
+  );
   return out
     .split('\n')
     .filter(Boolean)

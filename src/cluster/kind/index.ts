@@ -89,7 +89,9 @@ export class KindProvider implements Provider {
   private requireImage(): void {
     if (imagePresent(this.image)) return;
     if (this.image === nodeImageTag()) {
-      throw new UserError(`the kind node image ${this.image} is not built yet`, { fix: 'run kubelab image build (15–35 minutes the first time; see kubelab image build --help), or use --provider local' });
+      throw new UserError(`the kind node image ${this.image} is not built yet`, {
+        fix: 'run kubelab image build (15–35 minutes the first time; see kubelab image build --help), or use --provider local',
+      });
     }
     throw new UserError(`the node image ${this.image} is not in Docker's image store, and kubelab does not pull images`, {
       fix: `build it with kubelab image build (and leave out --image and KUBELAB_KIND_IMAGE), or load ${this.image} into Docker yourself`,
@@ -110,11 +112,26 @@ export class KindProvider implements Provider {
     await writeFile(p.config, renderKindConfig(shape, { kubernetesVersion, cgroupV1: hostCgroupVersion() === 1, patchesRoot: p.patches }));
     // Recorded before kind starts, so that an interrupted create can still be deleted.
     const containers = Object.fromEntries(containerNames(shape));
-    const record: KindRecord = { createdBy: 'kubelab', provider: 'kind', image: this.image, kindVersion: KIND_VERSION, createdAt: new Date().toISOString(), shape, containers, created: false };
+    const record: KindRecord = {
+      createdBy: 'kubelab',
+      provider: 'kind',
+      image: this.image,
+      kindVersion: KIND_VERSION,
+      createdAt: new Date().toISOString(),
+      shape,
+      containers,
+      created: false,
+    };
     await writeRecord(record);
-    progress.step(`creating kind cluster "${shape.name}" (${this.image}, nodes ${shape.nodes.map((n) => `${n.name}(${n.maxPods})`).join(', ')})`);
+    progress.step(
+      `creating kind cluster "${shape.name}" (${this.image}, nodes ${shape.nodes.map((n) => `${n.name}(${n.maxPods})`).join(', ')})`,
+    );
     try {
-      await createCluster(kind, { name: shape.name, image: this.image, config: p.config, kubeconfig: p.kubeconfig, wait: '120s' }, progress);
+      await createCluster(
+        kind,
+        { name: shape.name, image: this.image, config: p.config, kubeconfig: p.kubeconfig, wait: '120s' },
+        progress,
+      );
     } catch (error) {
       // kind removes the containers of a failed create itself; the record goes with them.
       await rm(p.dir, { recursive: true, force: true });
@@ -159,7 +176,9 @@ export class KindProvider implements Provider {
     const record = requireRecord(name);
     const access = this.access(name);
     const docker = probeDocker();
-    const components: ComponentHealth[] = [{ name: 'docker', healthy: docker.ok, detail: docker.ok ? `engine ${docker.version}` : docker.reason }];
+    const components: ComponentHealth[] = [
+      { name: 'docker', healthy: docker.ok, detail: docker.ok ? `engine ${docker.version}` : docker.reason },
+    ];
     let containers: Container[] = [];
     if (docker.ok) containers = await clusterContainers(name);
     for (const node of record.shape.nodes) {
@@ -186,11 +205,14 @@ function requireDocker(): void {
 
 /** delete must never remove a kind cluster kubelab did not create. */
 async function refuseForeign(name: string): Promise<void> {
-  if (existsSync(paths(name).dir)) throw new UserError(`refusing to touch ${paths(name).dir}: kubelab did not create it (it has no ${MARKER})`);
+  if (existsSync(paths(name).dir))
+    throw new UserError(`refusing to touch ${paths(name).dir}: kubelab did not create it (it has no ${MARKER})`);
   const kind = findKind();
   if (!kind || !probeKind(kind).ok || !probeDocker().ok) return;
   if ((await getClusters(kind)).includes(name)) {
-    throw new UserError(`refusing to delete kind cluster "${name}": kubelab did not create it`, { fix: `if you mean it, run: kind delete cluster --name ${name}` });
+    throw new UserError(`refusing to delete kind cluster "${name}": kubelab did not create it`, {
+      fix: `if you mean it, run: kind delete cluster --name ${name}`,
+    });
   }
 }
 
@@ -218,7 +240,10 @@ async function removeCluster(kind: string, name: string, progress: Progress): Pr
     if ((await clusterContainers(name)).length === 0) return;
   }
   const left = (await clusterContainers(name)).map((c) => c.name);
-  throw new UserError(`Docker could not remove the node containers ${left.join(', ')} of cluster "${name}"${lastError ? ` (${(lastError as Error).message})` : ''}`, {
-    fix: `see docker ps -a --filter label=${CLUSTER_LABEL}=${name}; restarting Docker frees stuck containers`,
-  });
+  throw new UserError(
+    `Docker could not remove the node containers ${left.join(', ')} of cluster "${name}"${lastError ? ` (${(lastError as Error).message})` : ''}`,
+    {
+      fix: `see docker ps -a --filter label=${CLUSTER_LABEL}=${name}; restarting Docker frees stuck containers`,
+    },
+  );
 }

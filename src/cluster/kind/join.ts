@@ -37,20 +37,48 @@ export interface JoinRequest {
 /** `docker run` arguments for a node container, as kind's docker provider makes them (kind v0.30.0, provision.go). */
 export function nodeRunArgs(request: Pick<JoinRequest, 'cluster' | 'image' | 'node' | 'container' | 'patchesDir'>): string[] {
   return [
-    'run', '--detach', '--tty',
-    '--name', request.container, '--hostname', request.container,
-    '--label', `${CLUSTER_LABEL}=${request.cluster}`, '--label', `${ROLE_LABEL}=${request.node.role}`,
-    '--net', KIND_NETWORK, '--restart=on-failure:1', '--init=false', '--cgroupns=private',
-    '--privileged', '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined',
-    '--tmpfs', '/tmp', '--tmpfs', '/run', '--volume', '/var', '--volume', '/lib/modules:/lib/modules:ro',
-    '-e', 'KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER',
-    '--volume', `${request.patchesDir}:${PATCHES_DIR}:ro`,
+    'run',
+    '--detach',
+    '--tty',
+    '--name',
+    request.container,
+    '--hostname',
+    request.container,
+    '--label',
+    `${CLUSTER_LABEL}=${request.cluster}`,
+    '--label',
+    `${ROLE_LABEL}=${request.node.role}`,
+    '--net',
+    KIND_NETWORK,
+    '--restart=on-failure:1',
+    '--init=false',
+    '--cgroupns=private',
+    '--privileged',
+    '--security-opt',
+    'seccomp=unconfined',
+    '--security-opt',
+    'apparmor=unconfined',
+    '--tmpfs',
+    '/tmp',
+    '--tmpfs',
+    '/run',
+    '--volume',
+    '/var',
+    '--volume',
+    '/lib/modules:/lib/modules:ro',
+    '-e',
+    'KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER',
+    '--volume',
+    `${request.patchesDir}:${PATCHES_DIR}:ro`,
     request.image,
   ];
 }
 
 /** The JoinConfiguration kubeadm reads in the new node, with the token and pins the user gave. */
-export function joinConfiguration(request: Pick<JoinRequest, 'cluster' | 'node' | 'container' | 'controlPlane' | 'token' | 'caCertHashes'>, nodeIp: string): string {
+export function joinConfiguration(
+  request: Pick<JoinRequest, 'cluster' | 'node' | 'container' | 'controlPlane' | 'token' | 'caCertHashes'>,
+  nodeIp: string,
+): string {
   return stringify({
     apiVersion: 'kubeadm.k8s.io/v1beta4',
     kind: 'JoinConfiguration',
@@ -62,7 +90,13 @@ export function joinConfiguration(request: Pick<JoinRequest, 'cluster' | 'node' 
         { name: 'provider-id', value: `kind://docker/${request.cluster}/${request.container}` },
       ],
     },
-    discovery: { bootstrapToken: { apiServerEndpoint: `${request.controlPlane}:${API_SERVER_PORT}`, token: request.token, caCertHashes: request.caCertHashes } },
+    discovery: {
+      bootstrapToken: {
+        apiServerEndpoint: `${request.controlPlane}:${API_SERVER_PORT}`,
+        token: request.token,
+        caCertHashes: request.caCertHashes,
+      },
+    },
     patches: { directory: PATCHES_DIR },
     // kubeadm's preflight checks fail inside a container (kernel modules, swap); kind skips them too.
     skipPhases: ['preflight'],
@@ -88,7 +122,10 @@ async function waitForSystemd(container: string): Promise<void> {
 }
 
 export async function containerIp(container: string): Promise<string> {
-  const out = await dockerOk(['inspect', '--format', `{{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`, container], `reading the address of ${container}`);
+  const out = await dockerOk(
+    ['inspect', '--format', `{{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`, container],
+    `reading the address of ${container}`,
+  );
   const ip = out.trim();
   if (!ip) throw new UserError(`node container ${container} has no address on Docker network ${KIND_NETWORK}`);
   return ip;
@@ -97,7 +134,10 @@ export async function containerIp(container: string): Promise<string> {
 /** Starts the node container and runs kubeadm join in it; kubeadm's own output goes to onStep. */
 export async function joinNodeContainer(request: JoinRequest): Promise<void> {
   parseToken(request.token);
-  if (parsePins(request.caCertHashes).size === 0) throw new UserError('token discovery without a CA certificate hash would trust any server', { fix: 'give --discovery-token-ca-cert-hash sha256:<hash>' });
+  if (parsePins(request.caCertHashes).size === 0)
+    throw new UserError('token discovery without a CA certificate hash would trust any server', {
+      fix: 'give --discovery-token-ca-cert-hash sha256:<hash>',
+    });
   await writeNodePatches(request.patchesDir, request.node);
   request.onStep(`[kubelab] starting node container ${request.container} from ${request.image}`);
   await dockerOk(nodeRunArgs(request), `starting node container ${request.container}`);
@@ -105,12 +145,21 @@ export async function joinNodeContainer(request: JoinRequest): Promise<void> {
     await waitForSystemd(request.container);
     const config = joinConfiguration(request, await containerIp(request.container));
     await execIn(request.container, ['sh', '-c', 'cat > /kind/kubeadm.conf'], 'writing the join configuration', config);
-    request.onStep(`[kubelab] kubeadm join ${request.controlPlane}:${API_SERVER_PORT} --token ${request.token.split('.')[0]}.<secret> --discovery-token-ca-cert-hash ${request.caCertHashes.join(',')} --node-name ${request.node.name}`);
+    request.onStep(
+      `[kubelab] kubeadm join ${request.controlPlane}:${API_SERVER_PORT} --token ${request.token.split('.')[0]}.<secret> --discovery-token-ca-cert-hash ${request.caCertHashes.join(',')} --node-name ${request.node.name}`,
+    );
     const result = await docker(['exec', request.container, 'kubeadm', 'join', '--config', '/kind/kubeadm.conf']);
     for (const line of result.stdout.split('\n').filter(Boolean)) request.onStep(line);
     if (result.exitCode !== 0) {
-      const reason = result.stderr.trim().split('\n').filter((l) => !/^\s*(I|W)\d{4} /.test(l)).pop() ?? `exit ${result.exitCode}`;
-      throw new UserError(`kubeadm join of ${request.node.name} failed: ${reason}`, { fix: 'check the token (kubeadm token list) and the CA hash, then try again' });
+      const reason =
+        result.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !/^\s*(I|W)\d{4} /.test(l))
+          .pop() ?? `exit ${result.exitCode}`;
+      throw new UserError(`kubeadm join of ${request.node.name} failed: ${reason}`, {
+        fix: 'check the token (kubeadm token list) and the CA hash, then try again',
+      });
     }
   } catch (error) {
     // A node that did not join is of no use and would block the name: remove its container.

@@ -24,7 +24,9 @@ export function containerNames(shape: ClusterShape): Map<string, string> {
 export function containerOf(shape: ClusterShape, node: string, recorded: Record<string, string> = {}): string {
   const container = recorded[node] ?? containerNames(shape).get(node);
   if (!container || !shape.nodes.some((n) => n.name === node)) {
-    throw new UserError(`cluster "${shape.name}" has no node "${node}"`, { fix: `its nodes are ${shape.nodes.map((n) => n.name).join(', ')}` });
+    throw new UserError(`cluster "${shape.name}" has no node "${node}"`, {
+      fix: `its nodes are ${shape.nodes.map((n) => n.name).join(', ')}`,
+    });
   }
   return container;
 }

@@ -50,7 +50,9 @@ export async function requireInotify(adding: number): Promise<void> {
   const out = await dockerOk(['ps', '--filter', `label=${CLUSTER_LABEL}`, '--format', '{{.Names}}'], 'listing kind node containers');
   const shortage = inotifyShortage(out.split('\n').filter(Boolean).length + adding);
   if (shortage) {
-    throw new UserError(shortage, { fix: 'raise it: sudo sysctl fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288 (or stop other kind clusters)' });
+    throw new UserError(shortage, {
+      fix: 'raise it: sudo sysctl fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288 (or stop other kind clusters)',
+    });
   }
 }
 
@@ -91,7 +93,9 @@ export class KindNodes implements NodePort {
     const record = requireRecord(name);
     const known = record.shape.nodes.find((n) => n.name === node);
     if (known?.role === 'control-plane') throw new UserError(`${node} is the control plane and cannot be removed`);
-    await core(name).deleteNode({ name: node }).catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)));
+    await core(name)
+      .deleteNode({ name: node })
+      .catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)));
     if (!known) return;
     await docker(['rm', '-f', containerOf(record, node)]);
     await rm(join(paths(name).patches, node), { recursive: true, force: true });
@@ -107,10 +111,17 @@ export class KindNodes implements NodePort {
     const record = requireRecord(name);
     const nodeName = request.nodeName ?? nextNodeName(record.shape.nodes);
     const existing = record.shape.nodes.find((n) => n.name === nodeName);
-    if (existing?.role === 'control-plane') throw new UserError(`${nodeName} is the control plane's name`, { fix: 'choose another --node-name' });
+    if (existing?.role === 'control-plane')
+      throw new UserError(`${nodeName} is the control plane's name`, { fix: 'choose another --node-name' });
     if (existing) {
-      if (await core(name).readNode({ name: nodeName }).catch(() => undefined)) {
-        throw new UserError(`a Node with name "${nodeName}" already exists in the cluster`, { fix: 'delete the existing Node or choose another --node-name' });
+      if (
+        await core(name)
+          .readNode({ name: nodeName })
+          .catch(() => undefined)
+      ) {
+        throw new UserError(`a Node with name "${nodeName}" already exists in the cluster`, {
+          fix: 'delete the existing Node or choose another --node-name',
+        });
       }
       // The Node was deleted; its old container goes, as a retired machine would.
       await docker(['rm', '-f', containerOf(record, nodeName)]);
@@ -131,10 +142,18 @@ export class KindNodes implements NodePort {
     const record = requireRecord(name);
     const shape = nodeOf(record.shape, node);
     if (shape.role === 'control-plane') {
-      throw new UserError(`${node} is the control plane: rebuilding it would lose the cluster's etcd`, { fix: `recreate the cluster: kubelab delete --name ${name}, then kubelab up` });
+      throw new UserError(`${node} is the control plane: rebuilding it would lose the cluster's etcd`, {
+        fix: `recreate the cluster: kubelab delete --name ${name}, then kubelab up`,
+      });
     }
-    if (await core(name).readNode({ name: node }).catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)))) {
-      throw new UserError(`node "${node}" is still registered, and kubeadm join refuses a name that is in use`, { fix: `remove it first: kubectl delete node ${node}` });
+    if (
+      await core(name)
+        .readNode({ name: node })
+        .catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)))
+    ) {
+      throw new UserError(`node "${node}" is still registered, and kubeadm join refuses a name that is in use`, {
+        fix: `remove it first: kubectl delete node ${node}`,
+      });
     }
     await docker(['rm', '-f', containerOf(record, node)]);
     await this.joinAs(name, shape, await freshToken(name), () => {});
@@ -157,13 +176,23 @@ export class KindNodes implements NodePort {
     const shape = nodeOf(record.shape, node);
     const maxPods = maxPodsOf(await this.kubeletConfig(name, node).read());
     await execIn(containerOf(record, node), ['systemctl', 'restart', 'kubelet'], `restarting the kubelet of ${node}`);
-    await waitForNode(name, node, (n) => isReady(n) && Number(n.status?.allocatable?.pods) === maxPods, `node ${node} to report ${maxPods} allocatable pods`);
+    await waitForNode(
+      name,
+      node,
+      (n) => isReady(n) && Number(n.status?.allocatable?.pods) === maxPods,
+      `node ${node} to report ${maxPods} allocatable pods`,
+    );
     // A rebuilt node joins with these patches again, so it keeps the setting.
     await writeNodePatches(join(paths(name).patches, node), { ...shape, maxPods });
     await updateRecord(name, (r) => ({ ...r, shape: { ...r.shape, nodes: withNode(r.shape.nodes, { ...shape, maxPods }) } }));
   }
 
-  private async joinAs(name: string, node: NodeShape, credentials: { token: string; caCertHashes: string[] }, onStep: (line: string) => void): Promise<void> {
+  private async joinAs(
+    name: string,
+    node: NodeShape,
+    credentials: { token: string; caCertHashes: string[] },
+    onStep: (line: string) => void,
+  ): Promise<void> {
     const record = requireRecord(name);
     const container = record.containers?.[node.name] ?? newContainerName(record);
     await joinNodeContainer({
@@ -177,7 +206,11 @@ export class KindNodes implements NodePort {
       patchesDir: join(paths(name).patches, node.name),
       onStep,
     });
-    await updateRecord(name, (r) => ({ ...r, containers: { ...r.containers, [node.name]: container }, shape: { ...r.shape, nodes: withNode(r.shape.nodes, node) } }));
+    await updateRecord(name, (r) => ({
+      ...r,
+      containers: { ...r.containers, [node.name]: container },
+      shape: { ...r.shape, nodes: withNode(r.shape.nodes, node) },
+    }));
     await waitForNode(name, node.name, isReady, `node ${node.name} to register and become Ready`);
   }
 }

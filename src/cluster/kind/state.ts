@@ -41,7 +41,12 @@ export function contextName(name: string): string {
   return `kind-${name}`;
 }
 
-export const records = recordStore<KindRecord>(kindRoot, MARKER, 'kind', (r) => typeof r.image === 'string' && typeof r.created === 'boolean');
+export const records = recordStore<KindRecord>(
+  kindRoot,
+  MARKER,
+  'kind',
+  (r) => typeof r.image === 'string' && typeof r.created === 'boolean',
+);
 export const readRecord = (name: string) => records.read(name);
 export const writeRecord = (record: KindRecord) => records.write(record);
 export const listRecords = () => records.list();

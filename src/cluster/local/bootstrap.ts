@@ -23,7 +23,8 @@ async function ensureClusterAdminsBinding(rbac: RbacAuthorizationV1Api): Promise
       },
     });
   } catch (error) {
-    if (statusOf(error) !== 409) throw new UserError(`cannot create ClusterRoleBinding kubeadm:cluster-admins: ${messageOf(error)}`, { cause: error });
+    if (statusOf(error) !== 409)
+      throw new UserError(`cannot create ClusterRoleBinding kubeadm:cluster-admins: ${messageOf(error)}`, { cause: error });
   }
 }
 

@@ -71,7 +71,15 @@ export async function createState(shape: ClusterShape, binaries: Binaries, progr
   // The manifests go to the cluster's directory, not /etc/kubernetes/manifests.
   const dryRun = { env: { ...process.env, KUBEADM_INIT_DRYRUN_DIR: p.manifests } };
   await Promise.all([
-    exec('kubeadm init phase kubeconfig all', kubeadm, ['init', 'phase', 'kubeconfig', 'all', ...config, '--kubeconfig-dir', p.kubeconfigDir]),
+    exec('kubeadm init phase kubeconfig all', kubeadm, [
+      'init',
+      'phase',
+      'kubeconfig',
+      'all',
+      ...config,
+      '--kubeconfig-dir',
+      p.kubeconfigDir,
+    ]),
     exec('kubeadm init phase etcd local', kubeadm, ['init', 'phase', 'etcd', 'local', ...config, '--dry-run'], dryRun),
     exec('kubeadm init phase control-plane all', kubeadm, ['init', 'phase', 'control-plane', 'all', ...config, '--dry-run'], dryRun),
   ]);

@@ -22,12 +22,18 @@ export function probe(check: HealthCheck, timeoutMs = 2000): Promise<[boolean, s
     const options = tls
       ? { ca: readFileSync(tls.ca), ...(tls.cert && tls.key ? { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {}) }
       : { rejectUnauthorized: false }; // kube-controller-manager and kube-scheduler serve self-signed health endpoints
-    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { ...options, timeout: timeoutMs, agent: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve([response.statusCode === 200, `${response.statusCode} ${body.trim().split('\n').slice(-1)[0] ?? ''}`.trim()]));
-    });
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { ...options, timeout: timeoutMs, agent: false },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () =>
+          resolve([response.statusCode === 200, `${response.statusCode} ${body.trim().split('\n').slice(-1)[0] ?? ''}`.trim()]),
+        );
+      },
+    );
     request.on('timeout', () => request.destroy(new Error('timed out')));
     request.on('error', (error) => resolve([false, error.message]));
     request.end();

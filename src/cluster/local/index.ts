@@ -17,7 +17,15 @@ import { createState } from './create.ts';
 import { probe } from './health.ts';
 import { LocalNodes } from './nodes.ts';
 import { checkPortsFree } from './ports.ts';
-import { killStrays, readSupervisorStatus, startSupervisor, stopSupervisor, supervisorPid, supervisorRunning, waitApiServer } from './processes.ts';
+import {
+  killStrays,
+  readSupervisorStatus,
+  startSupervisor,
+  stopSupervisor,
+  supervisorPid,
+  supervisorRunning,
+  waitApiServer,
+} from './processes.ts';
 import { contextName, listClusters, paths, readRecord, writeRecord, type LocalRecord } from './state.ts';
 
 export interface LocalOptions {
@@ -79,7 +87,11 @@ export class LocalProvider implements Provider {
     const wasRunning = supervisorRunning(name);
     try {
       if (!wasRunning) {
-        progress.step(record.bootstrapped ? `resuming cluster "${name}"` : 'starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok');
+        progress.step(
+          record.bootstrapped
+            ? `resuming cluster "${name}"`
+            : 'starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok',
+        );
         await checkPortsFree(record.ports);
         await startSupervisor(name);
       }
@@ -136,7 +148,14 @@ export class LocalProvider implements Provider {
       componentNames.map(async (component) => {
         const state = supervisor?.components.find((c) => c.name === component);
         const [healthy, detail] = running ? await probe(checks[component], 1000) : [false, 'stopped'];
-        return { name: component, healthy, detail, pid: state?.pid ?? null, restarts: state?.restarts ?? 0, log: join(paths(name).logs, `${component}.log`) };
+        return {
+          name: component,
+          healthy,
+          detail,
+          pid: state?.pid ?? null,
+          restarts: state?.restarts ?? 0,
+          log: join(paths(name).logs, `${component}.log`),
+        };
       }),
     );
     const apiUp = components.find((c) => c.name === 'kube-apiserver')?.healthy;

@@ -70,10 +70,20 @@ export function kubeadmConfig({ shape, ports, dir, token }: KubeadmConfigInput):
     // a ServiceAccount and a token for each of its ~40 controllers. A one-machine lab has no
     // neighbours to protect, so the limits are raised (as kwokctl --disable-qps-limits does).
     controllerManager: {
-      extraArgs: extraArgs({ 'secure-port': String(ports.controllerManager), 'leader-elect': 'false', 'kube-api-qps': '500', 'kube-api-burst': '1000' }),
+      extraArgs: extraArgs({
+        'secure-port': String(ports.controllerManager),
+        'leader-elect': 'false',
+        'kube-api-qps': '500',
+        'kube-api-burst': '1000',
+      }),
     },
     scheduler: {
-      extraArgs: extraArgs({ 'secure-port': String(ports.scheduler), 'leader-elect': 'false', 'kube-api-qps': '500', 'kube-api-burst': '1000' }),
+      extraArgs: extraArgs({
+        'secure-port': String(ports.scheduler),
+        'leader-elect': 'false',
+        'kube-api-qps': '500',
+        'kube-api-burst': '1000',
+      }),
     },
   };
   return `${stringify(init)}---\n${stringify(cluster)}`;

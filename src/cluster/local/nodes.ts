@@ -27,7 +27,6 @@ function requireRecord(name: string): LocalRecord {
   return record;
 }
 
-
 function nodeDir(cluster: string, node: string): string {
   return join(paths(cluster).nodes, node);
 }
@@ -60,7 +59,9 @@ async function waitNode(cluster: string, node: string, done: (pods: number, read
       try {
         const found = await api.readNode({ name: node });
         const pods = Number(found.status?.allocatable?.pods);
-        return done(pods, isReady(found)) ? { value: true } : { state: `allocatable pods ${pods}, ${isReady(found) ? 'Ready' : 'not Ready'}` };
+        return done(pods, isReady(found))
+          ? { value: true }
+          : { state: `allocatable pods ${pods}, ${isReady(found) ? 'Ready' : 'not Ready'}` };
       } catch (error) {
         if (statusOf(error) === 404) return { state: 'not registered' };
         throw error;
@@ -78,7 +79,10 @@ export async function registerNode(cluster: string, node: NodeShape, api: CoreV1
     await api.createNode({ body: kwokNode({ ...node, maxPods }) });
   } catch (error) {
     if (statusOf(error) === 409) {
-      throw new UserError(`node "${node.name}" is still registered, and kubeadm join refuses a name that is in use`, { cause: error, fix: `remove it first: kubectl delete node ${node.name}` });
+      throw new UserError(`node "${node.name}" is still registered, and kubeadm join refuses a name that is in use`, {
+        cause: error,
+        fix: `remove it first: kubectl delete node ${node.name}`,
+      });
     }
     throw new UserError(`cannot register node ${node.name}: ${messageOf(error)}`, { cause: error });
   }
@@ -88,7 +92,11 @@ export class LocalNodes implements NodePort {
   /** The node's files are on this machine, and kubelab plays its kubelet's restart. */
   shell(name: string, node: string): NodeShell {
     nodeOf(requireRecord(name).shape, node);
-    return { run: (command) => command, kubeletConfig: kubeletConfigPath(name, node), restartKubelet: `kubelab node restart-kubelet ${node} --name ${name}` };
+    return {
+      run: (command) => command,
+      kubeletConfig: kubeletConfigPath(name, node),
+      restartKubelet: `kubelab node restart-kubelet ${node} --name ${name}`,
+    };
   }
 
   async add(name: string, node: NodeShape, _progress: Progress): Promise<void> {
@@ -99,8 +107,11 @@ export class LocalNodes implements NodePort {
 
   async remove(name: string, node: string): Promise<void> {
     const record = requireRecord(name);
-    if (record.shape.nodes.find((n) => n.name === node)?.role === 'control-plane') throw new UserError(`${node} is the control plane and cannot be removed`);
-    await core(name).deleteNode({ name: node }).catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)));
+    if (record.shape.nodes.find((n) => n.name === node)?.role === 'control-plane')
+      throw new UserError(`${node} is the control plane and cannot be removed`);
+    await core(name)
+      .deleteNode({ name: node })
+      .catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)));
     await rm(nodeDir(name, node), { recursive: true, force: true });
     await updateNodes(name, (nodes) => nodes.filter((n) => n.name !== node));
   }
@@ -108,7 +119,8 @@ export class LocalNodes implements NodePort {
   /** kubeadm join's discovery and TLS bootstrap, for real, against the cluster's API server on loopback. */
   async join(name: string, request: JoinRequest): Promise<JoinResult> {
     const record = requireRecord(name);
-    const server = request.endpoint === undefined ? loopbackServer(`127.0.0.1:${record.ports.apiserver}`) : loopbackServer(request.endpoint);
+    const server =
+      request.endpoint === undefined ? loopbackServer(`127.0.0.1:${record.ports.apiserver}`) : loopbackServer(request.endpoint);
     const node: NodeShape = { name: request.nodeName ?? nextNodeName(record.shape.nodes), role: 'worker', maxPods: DEFAULT_MAX_PODS };
     if (record.shape.nodes.find((n) => n.name === node.name)?.role === 'control-plane') {
       throw new UserError(`a Node with name "${node.name}" already exists in the cluster`, { fix: 'choose another --node-name' });
@@ -122,13 +134,17 @@ export class LocalNodes implements NodePort {
     await updateNodes(name, (nodes) => withNode(nodes, node));
     request.onStep?.(`[kubelet-start] node ${node.name} registered itself as system:node:${node.name}; its kubelet.conf is ${kubeletConf}`);
     await joined.ready();
-    return { node: node.name, detail: `its client certificate came from CSR ${joined.csrName}; kwok plays its kubelet, with its kubelet.conf in ${kubeletConf}` };
+    return {
+      node: node.name,
+      detail: `its client certificate came from CSR ${joined.csrName}; kwok plays its kubelet, with its kubelet.conf in ${kubeletConf}`,
+    };
   }
 
   /** A rebuilt machine registers the same Node a fresh kubelet would: kwok plays that kubelet. */
   async rebuild(name: string, node: string): Promise<void> {
     const shape = nodeOf(requireRecord(name).shape, node);
-    if (!supervisorRunning(name)) throw new UserError(`cluster "${name}" is not running`, { fix: `start it with: kubelab up --name ${name}` });
+    if (!supervisorRunning(name))
+      throw new UserError(`cluster "${name}" is not running`, { fix: `start it with: kubelab up --name ${name}` });
     await registerNode(name, shape);
     await waitNode(name, node, (_, ready) => ready, `node ${node} to become Ready`);
   }
@@ -150,7 +166,8 @@ export class LocalNodes implements NodePort {
   async restartKubelet(name: string, node: string): Promise<void> {
     const record = requireRecord(name);
     const shape = nodeOf(record.shape, node);
-    if (!supervisorRunning(name)) throw new UserError(`cluster "${name}" is not running`, { fix: `start it with: kubelab up --name ${name}` });
+    if (!supervisorRunning(name))
+      throw new UserError(`cluster "${name}" is not running`, { fix: `start it with: kubelab up --name ${name}` });
     const maxPods = maxPodsOf(await this.kubeletConfig(name, node).read());
     const pods = String(maxPods);
     try {
@@ -158,7 +175,8 @@ export class LocalNodes implements NodePort {
       await core(name).patchNodeStatus({ name: node, body: { status: { capacity: { pods }, allocatable: { pods } } } }, merge);
       await core(name).patchNode({ name: node, body: { metadata: { annotations: configzAnnotation(maxPods) } } }, merge);
     } catch (error) {
-      if (statusOf(error) === 404) throw new UserError(`node "${node}" is not registered`, { cause: error, fix: `bring it back with: kubelab node rebuild ${node}` });
+      if (statusOf(error) === 404)
+        throw new UserError(`node "${node}" is not registered`, { cause: error, fix: `bring it back with: kubelab node rebuild ${node}` });
       throw new UserError(`cannot update node ${node}: ${messageOf(error)}`, { cause: error });
     }
     await updateNodes(name, (nodes) => withNode(nodes, { ...shape, maxPods }));

@@ -69,7 +69,8 @@ export async function startSupervisor(name: string): Promise<void> {
   child.unref();
   await pollUntil<true>(
     async () => {
-      if (child.exitCode !== null) throw new UserError(`the component supervisor exited (${child.exitCode})`, { fix: `see ${p.supervisorLog}` });
+      if (child.exitCode !== null)
+        throw new UserError(`the component supervisor exited (${child.exitCode})`, { fix: `see ${p.supervisorLog}` });
       return existsSync(p.supervisorPid) ? { value: true } : { state: 'no pid file yet' };
     },
     { timeoutMs: 10_000, intervalMs: 20, describe: 'the component supervisor to start', fix: `see ${p.supervisorLog}` },
@@ -129,8 +130,12 @@ export async function waitApiServer(record: LocalRecord, deadline: number): Prom
     if (ok) return;
     const failing = readSupervisorStatus(name)?.components.find((c) => c.restarts >= 2);
     if (failing) {
-      throw new UserError(`${failing.name} exits at start (${failing.lastExit}): ${lastLogLine(failing.log)}`, { fix: `log: ${failing.log}` });
+      throw new UserError(`${failing.name} exits at start (${failing.lastExit}): ${lastLogLine(failing.log)}`, {
+        fix: `log: ${failing.log}`,
+      });
     }
   }
-  throw new UserError(`kube-apiserver of cluster "${name}" did not become ready`, { fix: `log: ${join(paths(name).logs, 'kube-apiserver.log')}` });
+  throw new UserError(`kube-apiserver of cluster "${name}" did not become ready`, {
+    fix: `log: ${join(paths(name).logs, 'kube-apiserver.log')}`,
+  });
 }

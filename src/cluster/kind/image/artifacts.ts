@@ -38,7 +38,8 @@ async function cached(key: string, file: string, build: (dir: string) => Promise
 
 async function run(what: string, command: Promise<{ exitCode: number | null; stderr: string }>): Promise<void> {
   const result = await command;
-  if (result.exitCode !== 0) throw new UserError(`${what} failed: ${lastLine(result.stderr)}`, { fix: 'fix the cause and run kubelab image build again' });
+  if (result.exitCode !== 0)
+    throw new UserError(`${what} failed: ${lastLine(result.stderr)}`, { fix: 'fix the cause and run kubelab image build again' });
 }
 
 /** Where the Go module cache holds a module of the tools module's build list. */
@@ -50,7 +51,10 @@ export async function moduleDir(module: string): Promise<string> {
 export function buildCoreDNS(progress: Progress): Promise<string> {
   return cached(`coredns-${digests.coredns()}`, 'coredns', async (dir) => {
     progress.step('building CoreDNS from its Go module (tools/coredns; once)');
-    await run('go build of CoreDNS', $({ cwd: corednsDir, env: goEnv(), nothrow: true })`go build -trimpath -ldflags ${ldflags} -o ${join(dir, 'coredns')} .`);
+    await run(
+      'go build of CoreDNS',
+      $({ cwd: corednsDir, env: goEnv(), nothrow: true })`go build -trimpath -ldflags ${ldflags} -o ${join(dir, 'coredns')} .`,
+    );
   });
 }
 
@@ -58,15 +62,25 @@ export function buildCrictl(progress: Progress): Promise<string> {
   return cached(`crictl-${CRICTL_VERSION}`, 'crictl', async (dir) => {
     progress.step(`building crictl ${CRICTL_VERSION} from its Go module (once)`);
     const env = { ...goEnv(), GOBIN: dir, GOFLAGS: '-trimpath' };
-    await run('go install of crictl', $({ env, nothrow: true })`go install -ldflags ${ldflags} sigs.k8s.io/cri-tools/cmd/crictl@${CRICTL_VERSION}`);
+    await run(
+      'go install of crictl',
+      $({ env, nothrow: true })`go install -ldflags ${ldflags} sigs.k8s.io/cri-tools/cmd/crictl@${CRICTL_VERSION}`,
+    );
   });
 }
 
 /** agnhost, Kubernetes' own e2e workload image (HTTP server, DNS and network probes), from the pinned module. */
 export function buildAgnhost(progress: Progress): Promise<string> {
   return cached(`agnhost-${sourceBuildKey()}`, 'agnhost', async (dir) => {
-    progress.step('building agnhost (Kubernetes\' test workload) from the pinned module (once)');
-    await run('go build of agnhost', $({ cwd: toolsDir, env: goEnv(), nothrow: true })`go build -trimpath -ldflags ${ldflags} -o ${join(dir, 'agnhost')} k8s.io/kubernetes/test/images/agnhost`);
+    progress.step("building agnhost (Kubernetes' test workload) from the pinned module (once)");
+    await run(
+      'go build of agnhost',
+      $({
+        cwd: toolsDir,
+        env: goEnv(),
+        nothrow: true,
+      })`go build -trimpath -ldflags ${ldflags} -o ${join(dir, 'agnhost')} k8s.io/kubernetes/test/images/agnhost`,
+    );
   });
 }
 
@@ -79,9 +93,13 @@ export function buildPause(tag: string, progress: Progress): Promise<string> {
   return cached(`pause-${tag}`, 'pause', async (dir) => {
     progress.step(`compiling pause ${tag} from build/pause/linux/pause.c (once)`);
     const source = join(await moduleDir('k8s.io/kubernetes'), 'build', 'pause', 'linux', 'pause.c');
-    const result = await $({ nothrow: true })`gcc -Os -Wall -Werror -static -s ${`-DVERSION=v${tag}-kubelab`} -o ${join(dir, 'pause')} ${source}`;
+    const result = await $({
+      nothrow: true,
+    })`gcc -Os -Wall -Werror -static -s ${`-DVERSION=v${tag}-kubelab`} -o ${join(dir, 'pause')} ${source}`;
     if (result.exitCode !== 0) {
-      throw new UserError(`compiling pause failed: ${lastLine(result.stderr)}`, { fix: 'install gcc and the static C library (Debian: apt-get install gcc libc6-dev)' });
+      throw new UserError(`compiling pause failed: ${lastLine(result.stderr)}`, {
+        fix: 'install gcc and the static C library (Debian: apt-get install gcc libc6-dev)',
+      });
     }
   });
 }

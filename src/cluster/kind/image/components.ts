@@ -49,10 +49,15 @@ export function shortName(ref: string): string {
 }
 
 export async function checkCoreDNSPin(refs: string[]): Promise<void> {
-  const wanted = refs.find((r) => shortName(r) === 'coredns')?.split(':').pop();
+  const wanted = refs
+    .find((r) => shortName(r) === 'coredns')
+    ?.split(':')
+    .pop();
   const pinned = /github\.com\/coredns\/coredns (v\S+)/.exec(await readFile(join(corednsDir, 'go.mod'), 'utf8'))?.[1];
   if (wanted !== pinned) {
-    throw new UserError(`kubeadm ${versions.kubernetes} deploys CoreDNS ${wanted}, but tools/coredns pins ${pinned}`, { fix: `pin ${wanted} in tools/coredns/go.mod and run go mod tidy there` });
+    throw new UserError(`kubeadm ${versions.kubernetes} deploys CoreDNS ${wanted}, but tools/coredns pins ${pinned}`, {
+      fix: `pin ${wanted} in tools/coredns/go.mod and run go mod tidy there`,
+    });
   }
 }
 
@@ -100,9 +105,13 @@ export async function buildComponentImages(inputs: ImageInputs, tag: string, pro
     if (['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'etcd'].includes(name)) {
       await dockerBuild(local(name), linked(name));
     } else if (name === 'coredns') {
-      await withContext('coredns', [inputs.coredns], (dir) => dockerBuild(local(name), 'FROM scratch\nCOPY coredns /coredns\nENTRYPOINT ["/coredns"]\n', dir));
+      await withContext('coredns', [inputs.coredns], (dir) =>
+        dockerBuild(local(name), 'FROM scratch\nCOPY coredns /coredns\nENTRYPOINT ["/coredns"]\n', dir),
+      );
     } else if (name === 'pause') {
-      await withContext('pause', [inputs.pause], (dir) => dockerBuild(local(name), 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n', dir));
+      await withContext('pause', [inputs.pause], (dir) =>
+        dockerBuild(local(name), 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n', dir),
+      );
     } else {
       throw new UserError(`kubeadm ${versions.kubernetes} lists an image kubelab does not know how to build: ${ref}`);
     }
@@ -111,10 +120,14 @@ export async function buildComponentImages(inputs: ImageInputs, tag: string, pro
   await dockerBuild(local('net'), linked('kubectl'));
   images.push({ local: local('net'), ref: NET_IMAGE });
   // On the component rootfs rather than scratch, so that `kubectl exec` into a lab pod has a shell.
-  await withContext('agnhost', [inputs.agnhost], (dir) => dockerBuild(local('agnhost'), `FROM ${inputs.rootfs}\nCOPY agnhost /agnhost\nENTRYPOINT ["/agnhost"]\n`, dir));
+  await withContext('agnhost', [inputs.agnhost], (dir) =>
+    dockerBuild(local('agnhost'), `FROM ${inputs.rootfs}\nCOPY agnhost /agnhost\nENTRYPOINT ["/agnhost"]\n`, dir),
+  );
   const workload = workloadRef(inputs.agnhostVersion);
   if (workload !== WORKLOAD_IMAGE) {
-    throw new UserError(`the pinned Kubernetes module builds ${workload}, but the labs run ${WORKLOAD_IMAGE}`, { fix: 'update WORKLOAD_IMAGE in src/cluster/workload.ts' });
+    throw new UserError(`the pinned Kubernetes module builds ${workload}, but the labs run ${WORKLOAD_IMAGE}`, {
+      fix: 'update WORKLOAD_IMAGE in src/cluster/workload.ts',
+    });
   }
   images.push({ local: local('agnhost'), ref: workload });
   return images;

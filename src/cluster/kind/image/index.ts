@@ -23,10 +23,22 @@ async function onPath(command: string): Promise<boolean> {
 /** What the build needs, checked up front so that a missing tool fails in one line, not halfway. */
 export async function checkBuildTools(): Promise<void> {
   const docker = probeDocker();
-  if (!docker.ok) throw new UserError(`kubelab image build needs Docker: ${docker.reason}`, { fix: 'install and start Docker (Debian: apt-get install docker.io), then retry' });
-  if (!(await hasGo())) throw new UserError('kubelab image build needs Go 1.26+ to build Kubernetes, CoreDNS, crictl and kind from their modules', { fix: 'install Go, then retry' });
-  if (!(await onPath('mmdebstrap'))) throw new UserError('kubelab image build needs mmdebstrap to make the Debian root filesystems', { fix: 'apt-get install mmdebstrap, then retry' });
-  if (!(await onPath('gcc'))) throw new UserError('kubelab image build needs gcc to compile the pause container', { fix: 'apt-get install gcc libc6-dev, then retry' });
+  if (!docker.ok)
+    throw new UserError(`kubelab image build needs Docker: ${docker.reason}`, {
+      fix: 'install and start Docker (Debian: apt-get install docker.io), then retry',
+    });
+  if (!(await hasGo()))
+    throw new UserError('kubelab image build needs Go 1.26+ to build Kubernetes, CoreDNS, crictl and kind from their modules', {
+      fix: 'install Go, then retry',
+    });
+  if (!(await onPath('mmdebstrap')))
+    throw new UserError('kubelab image build needs mmdebstrap to make the Debian root filesystems', {
+      fix: 'apt-get install mmdebstrap, then retry',
+    });
+  if (!(await onPath('gcc')))
+    throw new UserError('kubelab image build needs gcc to compile the pause container', {
+      fix: 'apt-get install gcc libc6-dev, then retry',
+    });
 }
 
 /**
@@ -57,7 +69,11 @@ export async function buildNodeImage(progress: Progress, tag = nodeImageTag()): 
   }))();
   const go = (async () => {
     const binaries = await ensureBinaries(progress);
-    const pauseTag = (await kubeadmImages(binaries)).find((ref) => shortName(ref) === 'pause')?.split(':').pop() ?? '';
+    const pauseTag =
+      (await kubeadmImages(binaries))
+        .find((ref) => shortName(ref) === 'pause')
+        ?.split(':')
+        .pop() ?? '';
     return {
       binaries,
       coredns: await buildCoreDNS(progress),

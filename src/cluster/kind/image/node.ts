@@ -16,7 +16,10 @@ const BUILDER_LABEL = 'dev.kubelab.node-build';
 const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 
 function replaceOnce(text: string, pattern: RegExp, replacement: string, what: string): string {
-  if (!pattern.test(text)) throw new UserError(`kind's ${CONTAINERD_CONFIG} has no ${what}: the pinned kind release changed it`, { fix: 'update src/cluster/kind/image/node.ts for it' });
+  if (!pattern.test(text))
+    throw new UserError(`kind's ${CONTAINERD_CONFIG} has no ${what}: the pinned kind release changed it`, {
+      fix: 'update src/cluster/kind/image/node.ts for it',
+    });
   return text.replace(pattern, replacement);
 }
 
@@ -46,7 +49,10 @@ export async function cniManifest(): Promise<string> {
 
 /** Build containers left by an interrupted build (their process is gone). */
 async function removeStaleBuilders(): Promise<void> {
-  const out = await dockerOk(['ps', '-a', '--filter', `label=${BUILDER_LABEL}`, '--format', `{{.Names}}\t{{.Label "${BUILDER_LABEL}"}}`], 'listing node build containers');
+  const out = await dockerOk(
+    ['ps', '-a', '--filter', `label=${BUILDER_LABEL}`, '--format', `{{.Names}}\t{{.Label "${BUILDER_LABEL}"}}`],
+    'listing node build containers',
+  );
   for (const line of out.split('\n').filter(Boolean)) {
     const [name = '', pid = ''] = line.split('\t');
     if (!processAlive(Number(pid))) await docker(['rm', '-f', name]);
@@ -74,18 +80,62 @@ export async function assembleNode(inputs: NodeInputs, tag: string, progress: Pr
   const builder = `kubelab-node-build-${process.pid}`;
   progress.step(`node image: binaries, CNI manifest and ${inputs.images.length} images into ${inputs.base}`);
   // No /var volume, unlike a running node: containerd's store under /var goes into the image.
-  await dockerOk(['run', '-d', '--name', builder, '--label', `${BUILDER_LABEL}=${process.pid}`, '--privileged', '--entrypoint', 'sleep', inputs.base, 'infinity'], 'starting the node build container');
+  await dockerOk(
+    [
+      'run',
+      '-d',
+      '--name',
+      builder,
+      '--label',
+      `${BUILDER_LABEL}=${process.pid}`,
+      '--privileged',
+      '--entrypoint',
+      'sleep',
+      inputs.base,
+      'infinity',
+    ],
+    'starting the node build container',
+  );
   try {
-    await dockerOk(['cp', join(inputs.binaries.dir, multiCallBinary), `${builder}:/usr/bin/${multiCallBinary}`], 'copying the Kubernetes binaries');
+    await dockerOk(
+      ['cp', join(inputs.binaries.dir, multiCallBinary), `${builder}:/usr/bin/${multiCallBinary}`],
+      'copying the Kubernetes binaries',
+    );
     await dockerOk(['cp', inputs.crictl, `${builder}:/usr/local/bin/crictl`], 'copying crictl');
     const config = await execIn(builder, ['cat', CONTAINERD_CONFIG], 'reading the containerd config');
     const pause = inputs.images.find((i) => /\/pause:/.test(i.ref))?.ref ?? '';
-    await execIn(builder, ['sh', '-c', 'cat > "$1"', 'sh', CONTAINERD_CONFIG], 'writing the containerd config', containerdConfig(config, pause));
+    await execIn(
+      builder,
+      ['sh', '-c', 'cat > "$1"', 'sh', CONTAINERD_CONFIG],
+      'writing the containerd config',
+      containerdConfig(config, pause),
+    );
     await execIn(builder, ['sh', '-c', 'cat > /kind/manifests/default-cni.yaml'], 'writing the CNI manifest', await cniManifest());
-    await execIn(builder, ['sh', '-euc', `for c in kubelet kubeadm kubectl; do ln -sf ${multiCallBinary} /usr/bin/$c; done; echo ${versions.kubernetes} > /kind/version; kubelet --version; kubeadm version -o short`], 'linking kubelet, kubeadm and kubectl');
+    await execIn(
+      builder,
+      [
+        'sh',
+        '-euc',
+        `for c in kubelet kubeadm kubectl; do ln -sf ${multiCallBinary} /usr/bin/$c; done; echo ${versions.kubernetes} > /kind/version; kubelet --version; kubeadm version -o short`,
+      ],
+      'linking kubelet, kubeadm and kubectl',
+    );
     await loadImages(builder, inputs.images);
     progress.update('committing the node image');
-    await dockerOk(['commit', '--change', 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]', '--change', 'CMD []', '--change', `LABEL dev.kubelab.node=${tag}`, builder, tag], 'committing the node image');
+    await dockerOk(
+      [
+        'commit',
+        '--change',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
+        '--change',
+        'CMD []',
+        '--change',
+        `LABEL dev.kubelab.node=${tag}`,
+        builder,
+        tag,
+      ],
+      'committing the node image',
+    );
   } finally {
     await docker(['rm', '-f', builder]);
   }
@@ -93,15 +143,26 @@ export async function assembleNode(inputs: NodeInputs, tag: string, progress: Pr
 
 /** Imports the images into the build container's containerd (namespace k8s.io, the kubelet's) under their cluster names. */
 async function loadImages(builder: string, images: ComponentImage[]): Promise<void> {
-  await execIn(builder, ['sh', '-c', 'containerd >/var/log/containerd-build.log 2>&1 & for i in $(seq 50); do ctr version >/dev/null 2>&1 && exit 0; sleep 0.2; done; exit 1'], 'starting containerd in the build container');
-  const imported = await $({ nothrow: true })`docker save ${images.map((i) => i.local)}`.pipe($({ nothrow: true })`docker exec -i ${builder} ctr -n k8s.io images import --no-unpack -`);
-  if (imported.exitCode !== 0) throw new UserError(`importing the component images into the node failed: ${imported.stderr.trim().split('\n').pop()}`);
+  await execIn(
+    builder,
+    [
+      'sh',
+      '-c',
+      'containerd >/var/log/containerd-build.log 2>&1 & for i in $(seq 50); do ctr version >/dev/null 2>&1 && exit 0; sleep 0.2; done; exit 1',
+    ],
+    'starting containerd in the build container',
+  );
+  const imported = await $({ nothrow: true })`docker save ${images.map((i) => i.local)}`.pipe(
+    $({ nothrow: true })`docker exec -i ${builder} ctr -n k8s.io images import --no-unpack -`,
+  );
+  if (imported.exitCode !== 0)
+    throw new UserError(`importing the component images into the node failed: ${imported.stderr.trim().split('\n').pop()}`);
   for (const image of images) {
     const saved = `docker.io/${image.local}`;
     await execIn(builder, ['ctr', '-n', 'k8s.io', 'images', 'tag', '--force', saved, image.ref], `naming ${image.ref}`);
     await execIn(builder, ['ctr', '-n', 'k8s.io', 'images', 'rm', saved], `removing ${saved}`);
   }
-  const listed = (await execIn(builder, ['ctr', '-n', 'k8s.io', 'images', 'ls', '-q'], 'listing the node\'s images')).split('\n');
+  const listed = (await execIn(builder, ['ctr', '-n', 'k8s.io', 'images', 'ls', '-q'], "listing the node's images")).split('\n');
   const missing = images.filter((i) => !listed.includes(i.ref));
   if (missing.length) throw new UserError(`the node's containerd lacks ${missing.map((i) => i.ref).join(', ')} after the import`);
   // Stop containerd cleanly so its store is consistent in the committed image. Nothing in the

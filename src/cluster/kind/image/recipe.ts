@@ -27,10 +27,29 @@ export const DEBIAN_SUITE = 'bookworm';
 
 /** A node: systemd, containerd and runc, CNI plugins, and what kubelet, kube-proxy and kubeadm call. */
 export const NODE_PACKAGES = [
-  'systemd', 'containerd', 'runc', 'containernetworking-plugins',
-  'conntrack', 'iptables', 'nftables', 'ebtables', 'ipset', 'iproute2', 'ethtool', 'socat',
-  'util-linux', 'mount', 'kmod', 'libseccomp2', 'pigz', 'fuse-overlayfs',
-  'bash', 'ca-certificates', 'curl', 'jq', 'procps',
+  'systemd',
+  'containerd',
+  'runc',
+  'containernetworking-plugins',
+  'conntrack',
+  'iptables',
+  'nftables',
+  'ebtables',
+  'ipset',
+  'iproute2',
+  'ethtool',
+  'socat',
+  'util-linux',
+  'mount',
+  'kmod',
+  'libseccomp2',
+  'pigz',
+  'fuse-overlayfs',
+  'bash',
+  'ca-certificates',
+  'curl',
+  'jq',
+  'procps',
 ];
 
 /** Under the component images: kube-proxy needs the netfilter tools, the CNI daemon a shell and ip. */
@@ -67,7 +86,14 @@ export const digests = {
   coredns: () => hashOf(contentsOf(corednsDir)),
   /** The whole image: every step's inputs and the code that runs the steps. */
   node: () =>
-    hashOf([digests.base(), digests.rootfs(COMPONENT_PACKAGES), digests.coredns(), sourceBuildKey(), CRICTL_VERSION, ...contentsOf(buildCode)]),
+    hashOf([
+      digests.base(),
+      digests.rootfs(COMPONENT_PACKAGES),
+      digests.coredns(),
+      sourceBuildKey(),
+      CRICTL_VERSION,
+      ...contentsOf(buildCode),
+    ]),
 };
 
 /** The tag of the node image this checkout builds. */
