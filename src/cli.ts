@@ -6,7 +6,7 @@ import { chooseProvider } from './cluster/providers.ts';
 import type { ClusterStatus } from './cluster/provider.ts';
 import { defaultShape, parseNodes, validateShape, DEFAULT_MAX_PODS, type ClusterShape } from './cluster/shape.ts';
 import { debugging, errorLine, stackTrace, UserError } from './errors.ts';
-import { consoleProgress } from './progress.ts';
+import { consoleProgress, tracingProgress } from './progress.ts';
 import { build, serve } from './serve.ts';
 import { addLabCommands } from './commands/labs.ts';
 import { addNodeCommands } from './commands/node.ts';
@@ -110,12 +110,17 @@ export function program(): Command {
     .option('--pod-cidr <cidr>', 'pod network CIDR (default 10.244.0.0/16)')
     .option('--service-cidr <cidr>', 'service CIDR (default 10.10.0.0/16)')
     .option('--advertise-address <ip>', 'API server advertise address (default 10.10.10.101)')
-    .action(async (options: UpOptions) => {
+    .option('--trace', 'print a timeline of the start-up: each phase, and each component from start to healthy')
+    .action(async (options: UpOptions & { trace?: boolean }) => {
+      const traced = options.trace ? tracingProgress(progress) : undefined;
+      const shown = traced ?? progress;
+      shown.mark?.('command parsed');
       const { provider, access, createdByKubelab } = resolveTarget(options, 'create');
       const started = Date.now();
-      if (createdByKubelab) await up(provider, shapeFromFlags(options, provider.shapeOf(access.name)), progress);
-      else await provider.start(access.name, progress);
-      progress.done(`cluster "${access.name}" is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — context ${access.context}`);
+      if (createdByKubelab) await up(provider, shapeFromFlags(options, provider.shapeOf(access.name)), shown);
+      else await provider.start(access.name, shown);
+      shown.done(`cluster "${access.name}" is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — context ${access.context}`);
+      if (traced) console.error(`timeline (seconds since the process started):\n${traced.timeline()}`);
       console.log(`export KUBECONFIG=${access.kubeconfig}`);
     });
 

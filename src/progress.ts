@@ -4,6 +4,8 @@ export interface Progress {
   /** Updates the current line in place on a terminal; on a pipe prints at most every few seconds. */
   update(message: string): void;
   done(message: string): void;
+  /** Notes a moment worth a line in the --trace timeline (a component healthy, a phase over). */
+  mark?(event: string): void;
 }
 
 export function consoleProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
@@ -34,3 +36,32 @@ export function consoleProgress(stream: NodeJS.WriteStream = process.stderr): Pr
 }
 
 export const silentProgress: Progress = { step() {}, update() {}, done() {} };
+
+/**
+ * Progress that also keeps a timeline: every step, done and mark with its time since the
+ * process started. `kubelab up --trace` prints it, so claims about start-up time rest on it.
+ */
+export function tracingProgress(inner: Progress): Progress & { timeline(): string } {
+  const events: { at: number; event: string }[] = [{ at: 0, event: 'process started' }];
+  const note = (event: string) => events.push({ at: performance.now(), event });
+  return {
+    step(message) {
+      note(message);
+      inner.step(message);
+    },
+    update: (message) => inner.update(message),
+    done(message) {
+      note(`done: ${message}`);
+      inner.done(message);
+    },
+    mark: note,
+    timeline() {
+      return events
+        .map(({ at, event }, i) => {
+          const since = i === 0 ? 0 : at - events[i - 1]!.at;
+          return `${(at / 1000).toFixed(3).padStart(8)} s  +${(since / 1000).toFixed(3).padStart(6)} s  ${event}`;
+        })
+        .join('\n');
+    },
+  };
+}

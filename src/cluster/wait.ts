@@ -44,6 +44,7 @@ export function readiness(
 
 export async function waitForCluster(access: ClusterAccess, nodeNames: string[], deadline: number, progress: Progress): Promise<void> {
   const { core, apps } = clients(loadKubeConfig(access.kubeconfig, access.context));
+  let nodesReady = false;
   await pollUntil<true>(
     async () => {
       const [nodes, pods, deployments, daemonSets] = await Promise.all([
@@ -53,7 +54,14 @@ export async function waitForCluster(access: ClusterAccess, nodeNames: string[],
         apps.listNamespacedDaemonSet({ namespace: 'kube-system' }),
       ]);
       const now = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items);
-      if (now.ready) return { value: true };
+      if (!nodesReady && now.waitingFor.every((w) => !w.startsWith('node '))) {
+        nodesReady = true;
+        progress.mark?.('every node Ready');
+      }
+      if (now.ready) {
+        progress.mark?.('kube-system workloads ready');
+        return { value: true };
+      }
       progress.update(`waiting for ${now.waitingFor.slice(0, 3).join(', ')}`);
       return { state: now.waitingFor.slice(0, 5).join(', ') };
     },

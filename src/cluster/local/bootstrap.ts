@@ -6,6 +6,7 @@ import type { Binaries } from '../../binaries/index.ts';
 import { UserError } from '../../errors.ts';
 import { exec } from '../../exec.ts';
 import { clients, loadKubeConfig, messageOf, statusOf } from '../../kube/client.ts';
+import type { Progress } from '../../progress.ts';
 import { registerNode } from './nodes.ts';
 import { paths, type LocalRecord } from './state.ts';
 
@@ -28,7 +29,7 @@ async function ensureClusterAdminsBinding(rbac: RbacAuthorizationV1Api): Promise
   }
 }
 
-export async function bootstrap(record: LocalRecord, binaries: Binaries): Promise<void> {
+export async function bootstrap(record: LocalRecord, binaries: Binaries, progress: Progress): Promise<void> {
   const name = record.shape.name;
   const p = paths(name);
   const superAdmin = join(p.kubeconfigDir, 'super-admin.conf');
@@ -44,12 +45,13 @@ export async function bootstrap(record: LocalRecord, binaries: Binaries): Promis
       }
     }),
   );
+  progress.mark?.('nodes registered');
   await ensureClusterAdminsBinding(kc.makeApiClient(RbacAuthorizationV1Api));
   const kubeadm = binaries.path('kubeadm');
   const args = ['--config', p.kubeadmConfig, '--kubeconfig', superAdmin];
-  await Promise.all([
-    exec('kubeadm init phase upload-config all', kubeadm, ['init', 'phase', 'upload-config', 'all', ...args]),
-    exec('kubeadm init phase bootstrap-token', kubeadm, ['init', 'phase', 'bootstrap-token', ...args]),
-    exec('kubeadm init phase addon all', kubeadm, ['init', 'phase', 'addon', 'all', ...args]),
-  ]);
+  const phase = async (what: string) => {
+    await exec(`kubeadm init phase ${what}`, kubeadm, ['init', 'phase', ...what.split(' '), ...args]);
+    progress.mark?.(`kubeadm init phase ${what} finished`);
+  };
+  await Promise.all([phase('upload-config all'), phase('bootstrap-token'), phase('addon all')]);
 }

@@ -67,6 +67,7 @@ export async function createState(shape: ClusterShape, binaries: Binaries, progr
   const config = ['--config', p.kubeadmConfig];
   progress.step('kubeadm init phase certs all, kubeconfig all, etcd local, control-plane all');
   await exec('kubeadm init phase certs all', kubeadm, ['init', 'phase', 'certs', 'all', ...config]);
+  progress.mark?.('kubeadm init phase certs all finished');
   await mkdir(p.manifests, { recursive: true });
   // The manifests go to the cluster's directory, not /etc/kubernetes/manifests.
   const dryRun = { env: { ...process.env, KUBEADM_INIT_DRYRUN_DIR: p.manifests } };
@@ -83,6 +84,7 @@ export async function createState(shape: ClusterShape, binaries: Binaries, progr
     exec('kubeadm init phase etcd local', kubeadm, ['init', 'phase', 'etcd', 'local', ...config, '--dry-run'], dryRun),
     exec('kubeadm init phase control-plane all', kubeadm, ['init', 'phase', 'control-plane', 'all', ...config, '--dry-run'], dryRun),
   ]);
+  progress.mark?.('kubeadm init phase kubeconfig all, etcd local, control-plane all finished');
   await pinKubeconfigsToLoopback(p.kubeconfigDir, record.ports.apiserver);
   await writeFile(p.kubeconfig, learnerKubeconfig(await readFile(p.admin, 'utf8'), contextName(shape.name)));
   const specs = await specsFromManifests(shape.name, shape, record.ports, binaries);

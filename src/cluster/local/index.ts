@@ -14,7 +14,7 @@ import type { ClusterShape } from '../shape.ts';
 import { bootstrap } from './bootstrap.ts';
 import { componentNames, healthChecks } from './components.ts';
 import { createState } from './create.ts';
-import { probe } from './health.ts';
+import { probe, waitHealthy } from './health.ts';
 import { LocalNodes } from './nodes.ts';
 import { checkPortsFree } from './ports.ts';
 import {
@@ -33,6 +33,17 @@ export interface LocalOptions {
   timeoutMs?: number;
   /** Where the upstream binaries come from (a build on first use); ensureBinaries unless a test swaps it. */
   binaries?: (progress: Progress) => Promise<Binaries>;
+}
+
+/** For --trace: marks each component as it first answers its health check. */
+async function traceComponents(record: LocalRecord, mark: (event: string) => void): Promise<void> {
+  const checks = healthChecks(record.shape.name, record.ports);
+  await Promise.all(
+    componentNames.map(async (component) => {
+      const [healthy] = await waitHealthy(checks[component], Date.now() + 120_000, 20);
+      mark(healthy ? `${component} healthy` : `${component} not healthy after 120 s`);
+    }),
+  );
 }
 
 function requireRecord(name: string): LocalRecord {
@@ -71,6 +82,7 @@ export class LocalProvider implements Provider {
 
   async provision(shape: ClusterShape, progress: Progress): Promise<void> {
     const binaries = await this.binaries(progress);
+    progress.mark?.('binaries ready');
     const record = await createState(shape, binaries, progress);
     await this.run(record, binaries, progress);
   }
@@ -94,12 +106,15 @@ export class LocalProvider implements Provider {
         );
         await checkPortsFree(record.ports);
         await startSupervisor(name);
+        progress.mark?.('supervisor started');
+        if (progress.mark) void traceComponents(record, progress.mark);
       }
       // Counted from here, not from the call: a first build of the binaries takes many minutes.
       await waitApiServer(record, Date.now() + this.timeoutMs);
+      progress.mark?.('kube-apiserver ready (/readyz)');
       if (!record.bootstrapped) {
         progress.step('registering nodes; kubeadm init phase upload-config, bootstrap-token, addon coredns and kube-proxy');
-        await bootstrap(record, binaries);
+        await bootstrap(record, binaries, progress);
         await writeRecord({ ...requireRecord(name), bootstrapped: true });
       }
     } catch (error) {
