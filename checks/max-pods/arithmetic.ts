@@ -1,25 +1,10 @@
 // The max-pods lab's arithmetic: pure functions of the objects the API returns (no cluster
 // I/O), so the checks, the solutions and the unit tests count pod slots the same way.
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { DEFAULT_MAX_PODS, isPodReady, KWOK_ANNOTATION, rolesOf } from '../../src/engine/sdk.ts';
-import { LABEL, NAMESPACE } from './constants.ts';
+import { isPodReady, KWOK_ANNOTATION, rolesOf } from '../../src/engine/sdk.ts';
+import { CONTAINER_SCALE, LABEL, NAMESPACE, NOTES_SCALE, type Scale } from './constants.ts';
 
-/** How many replicas, and the kubelet's max pods before and after the fix. */
-export interface Scale {
-  replicas: number;
-  defaultMaxPods: number;
-  raisedMaxPods: number;
-}
-
-/** The notes' experiment: 800 replicas, the kubelet's default 110 pods per node, raised to 250. */
-export const NOTES_SCALE: Scale = { replicas: 800, defaultMaxPods: DEFAULT_MAX_PODS, raisedMaxPods: 250 };
-/**
- * The same arithmetic (max pods × workers − other pods = where scheduling stops) at a size a
- * 2-core machine runs with real containers: 800 real pods overload it and can wedge Docker.
- * With kube-proxy and the CNI daemon on each of five workers: 5 × (12 − 2) = 50 of 70 run, and
- * 5 × (24 − 2) = 110 slots hold all 70.
- */
-export const CONTAINER_SCALE: Scale = { replicas: 70, defaultMaxPods: 12, raisedMaxPods: 24 };
+export { CONTAINER_SCALE, NOTES_SCALE, type Scale };
 
 export const isWorker = (node: V1Node) => !rolesOf(node).includes('control-plane');
 
@@ -36,7 +21,7 @@ export function scaleFor(nodes: V1Node[]): Scale {
 
 export interface WorkerLoad {
   name: string;
-  /** status.allocatable.pods: the kubelet's --max-pods. */
+  /** status.allocatable.pods: the kubelet's maxPods, as it reports it. */
   allocatable: number;
   kuard: number;
   /** Pods of anything else bound to this worker (DaemonSets, DNS): they use slots too. */
@@ -49,6 +34,8 @@ export interface Capacity {
   total: number;
   ready: number;
   pending: number;
+  /** Pods other than kuard bound to the control plane: the slip of counting every node. */
+  othersOnControlPlane: number;
 }
 
 const isKuard = (pod: V1Pod) => pod.metadata?.namespace === NAMESPACE && pod.metadata?.labels?.[LABEL.key] === LABEL.value;
@@ -64,22 +51,45 @@ export function capacityOf(nodes: V1Node[], pods: V1Pod[]): Capacity {
     const kuardHere = on.filter(isKuard).length;
     return { name, allocatable: Number(node.status?.allocatable?.pods ?? 0), kuard: kuardHere, others: on.length - kuardHere };
   });
+  const controlPlanes = new Set(nodes.filter((n) => !isWorker(n)).map((n) => n.metadata?.name));
   return {
     workers: workers.sort((a, b) => a.name.localeCompare(b.name)),
     total: kuard.length,
     ready: kuard.filter((p) => p.status?.phase === 'Running' && isPodReady(p)).length,
     pending: kuard.filter((p) => !p.spec?.nodeName).length,
+    othersOnControlPlane: active.filter((p) => controlPlanes.has(p.spec?.nodeName) && !isKuard(p)).length,
   };
 }
 
 /** kuard replicas the workers can hold: on each, its allocatable pods minus everything else bound there. */
 export function roomForKuard(workers: WorkerLoad[]): number {
-  return workers.reduce((sum, w) => sum + Math.max(0, w.allocatable - w.others), 0);
+  return roomAt(workers, (w) => w.allocatable);
+}
+
+function roomAt(workers: WorkerLoad[], limitOf: (w: WorkerLoad) => number): number {
+  return workers.reduce((sum, w) => sum + Math.max(0, limitOf(w) - w.others), 0);
 }
 
 /** Pods of anything but kuard on the workers together. */
 export function otherPods(workers: WorkerLoad[]): number {
   return workers.reduce((sum, w) => sum + w.others, 0);
+}
+
+/**
+ * The smallest max pods, the same on every worker, at which all replicas fit next to the other
+ * pods: the stall's arithmetic run backwards, (replicas + other pods) / workers rounded up, as
+ * long as no worker holds more other pods than that (such a worker lends no slot at all).
+ */
+export function smallestMaxPods(workers: WorkerLoad[], replicas: number): number {
+  if (workers.length === 0) return Number.NaN;
+  let limit = 0;
+  while (roomAt(workers, () => limit) < replicas) limit++;
+  return limit;
+}
+
+/** What every worker reported as allocatable pods, when they all agree. */
+export function commonAllocatable(workers: WorkerLoad[]): number | undefined {
+  return new Set(workers.map((w) => w.allocatable)).size === 1 ? workers[0]!.allocatable : undefined;
 }
 
 /** Nothing more can happen: every replica exists, some wait for a node, every worker is full and every bound replica is Ready. */

@@ -1,6 +1,8 @@
 // Lab: the max-pods limit. The notes' experiment: a kuard ReplicaSet of 800 replicas on five
-// workers stops at 544 Ready, because each kubelet admits at most 110 pods (--max-pods) and the
-// DaemonSet and DNS pods on a worker use some of those slots; --max-pods=250 lets all 800 run.
+// workers stops short of all Ready, because each kubelet admits a limited number of pods and
+// the DaemonSet and DNS pods on a worker use some of those slots; raising the kubelet's max pods
+// to 250 lets all 800 run. The learner finds the numbers with kubectl, then raises maxPods in
+// each worker's kubelet configuration file and restarts the kubelet.
 import { defineLab } from '../../src/engine/sdk.ts';
 import { ANSWERS, NAMESPACE, STALL } from './constants.ts';
 import { observeStall } from './observe-stall.ts';
@@ -11,9 +13,9 @@ export default defineLab({
   id: 'max-pods',
   title: 'The max-pods limit',
   summary:
-    '800 kuard replicas on five workers stall at the kubelet’s 110-pod limit; find out why, then raise max pods to 250 (on kind, with real containers: 70 replicas, 12 raised to 24).',
+    '800 kuard replicas on five workers stop short of all Ready although the machines are idle; find the limit and the arithmetic with kubectl, then raise maxPods to 250 in each worker’s kubelet configuration (on kind, with real containers: 70 replicas, raised to 24).',
   order: 30,
-  // Setting the stage and the fix both restart kubelets with another max pods.
+  // Setting the stage and the fix both restart kubelets with another configuration file.
   needs: ['kubelet-config'],
   shape: { nodes: NODES },
   async setup(ctx) {

@@ -1,54 +1,42 @@
-// Exercise: explain where the replicas stopped. The numbers are judged against the stall the
-// lab recorded when it set the stage, the reason against the scheduler's own event.
-import type { V1ConfigMap } from '@kubernetes/client-node';
+// Exercise: find where the replicas stopped and why, with kubectl, and run the arithmetic
+// backwards. The numbers are judged against the stall the lab recorded when it set the stage,
+// the reason against the scheduler's own event; a wrong answer gets a pointer, not the answer.
 import {
+  type Check,
+  type CheckContext,
   eventsWithReason,
+  type Exercise,
   fail,
   pass,
   pollUntil,
-  readObject,
+  type SolutionContext,
   UserError,
-  type Check,
-  type CheckContext,
-  type Exercise,
-  type LabContext,
 } from '../../src/engine/sdk.ts';
-import { CONTAINER_SCALE, mainReason, NOTES_SCALE, otherPods, sameReason } from './arithmetic.ts';
-import { liveCapacity } from './cluster.ts';
+import { commonAllocatable, isWorker, mainReason, otherPods, sameReason, scaleFor, smallestMaxPods } from './arithmetic.ts';
+import { answer, wholeNumber } from './answers.ts';
+import { liveCapacity, scaleOf } from './cluster.ts';
+import { shellQuoted } from './commands.ts';
 import { ANSWERS, NAMESPACE } from './constants.ts';
-import { readStall, type StallRecord } from './stall.ts';
+import { type NumberKey, pointer, reasonPointer } from './slips.ts';
+import { holds } from './stall-record.ts';
+import { readStall } from './stall.ts';
 
-async function answer(ctx: CheckContext, key: string): Promise<string | undefined> {
-  const cm = await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', ANSWERS.name, ANSWERS.namespace);
-  return cm?.data?.[key]?.trim();
-}
-
-const numberAnswer = (
-  key: string,
-  title: string,
-  points: number,
-  hint: string,
-  expectedOf: (s: StallRecord) => number,
-  what: string,
-): Check => ({
+const numberCheck = (key: NumberKey, title: string, points: number, hint: string, what: string): Check => ({
   id: key,
   title,
   points,
   hint,
   async run(ctx) {
-    const stall = await readStall(ctx);
-    if (!stall) return fail('the lab’s record of the stall', 'none: run kubelab start max-pods');
-    const expected = expectedOf(stall);
-    const given = await answer(ctx, key);
-    if (given === undefined) return fail(`${key}: ${what}`, `no key "${key}" in ConfigMap ${ANSWERS.namespace}/${ANSWERS.name}`);
-    return /^\d+$/.test(given) && Number(given) === expected
-      ? pass(`${key} = ${expected}, as the cluster showed when scheduling stalled`)
-      : fail(`${key} = ${expected} (${what})`, `${key} = "${given}"`, [stall]);
+    const record = await readStall(ctx);
+    if (!record) return fail('the lab’s record of the stall', 'none: kubelab reset max-pods records it again');
+    const found = await answer(ctx, key);
+    if ('missing' in found) return fail(`${key}: ${what}`, found.missing);
+    const n = wholeNumber(found.given);
+    if (n === undefined) return fail(`${key}: a whole number, ${what}`, `${key} = "${found.given}"`);
+    if (holds(record, key, n)) return pass(`${key} = ${n}: ${what}, as when scheduling stalled`);
+    return fail(`${key}: ${what}`, `${key} = ${n}: ${pointer(key, n, record, await scaleOf(ctx))}`);
   },
 });
-
-/** What every worker reported as allocatable pods, when they all agree. */
-const commonAllocatable = (s: StallRecord) => (new Set(s.workers.map((w) => w.allocatable)).size === 1 ? s.workers[0]!.allocatable : -1);
 
 async function latestKuardFailure(ctx: CheckContext): Promise<string | undefined> {
   const events = await eventsWithReason(ctx, NAMESPACE, 'FailedScheduling');
@@ -60,7 +48,7 @@ const reasonCheck: Check = {
   title: 'Why the scheduler left the rest Pending',
   points: 1,
   timeoutMs: 3_000,
-  hint: `kubectl describe pod -n ${NAMESPACE} <a Pending kuard pod>: the FailedScheduling event names a reason per group of nodes; give the workers' reason`,
+  hint: `kubectl describe pod -n ${NAMESPACE} <a Pending kuard pod>: its FailedScheduling event gives a reason per group of nodes`,
   async run(ctx) {
     const message = await latestKuardFailure(ctx);
     if (!message)
@@ -70,25 +58,25 @@ const reasonCheck: Check = {
       );
     const reason = mainReason(message);
     if (!reason) return fail('a reason per group of nodes in the FailedScheduling message', message);
-    const given = await answer(ctx, 'reason');
-    if (given === undefined)
-      return fail(`reason: "${reason}"`, `no key "reason" in ConfigMap ${ANSWERS.namespace}/${ANSWERS.name}`, [message]);
-    return sameReason(given, reason)
-      ? pass(`reason "${reason}", as the scheduler reports it`)
-      : fail(`reason "${reason}" (from: ${message.split('. ')[0]})`, `reason "${given}"`, [message]);
+    const found = await answer(ctx, 'reason');
+    const what = 'the reason the scheduler gives for the workers';
+    if ('missing' in found) return fail(`reason: ${what}`, found.missing);
+    return sameReason(found.given, reason)
+      ? pass(`reason "${reason}", as the scheduler reports it for the workers`)
+      : fail(`reason: ${what}`, `reason "${found.given}": ${reasonPointer(found.given, message)}`);
   },
 };
 
 /** The reason the scheduler gives for the workers; its event is written a moment after the pods are marked unschedulable. */
-async function schedulerReason(ctx: LabContext): Promise<string> {
+async function schedulerReason(ctx: CheckContext): Promise<string> {
   const message = await pollUntil<string>(
     async () => {
       const latest = await latestKuardFailure(ctx);
       return latest ? { value: latest } : { state: `no such event in namespace ${NAMESPACE}` };
     },
     {
-      timeoutMs: 10_000,
-      intervalMs: 200,
+      timeoutMs: 30_000,
+      intervalMs: 250,
       describe: 'the scheduler’s FailedScheduling event for a Pending kuard pod',
       fix: 'kubelab reset max-pods recreates the stall',
     },
@@ -98,53 +86,72 @@ async function schedulerReason(ctx: LabContext): Promise<string> {
   return reason;
 }
 
+/** What a learner types: look with kubectl, do the sums, record the answers (apply, so a second run overwrites the first). */
+async function solution(ctx: SolutionContext): Promise<string[]> {
+  const nodes = (await ctx.core.listNode()).items;
+  const c = await liveCapacity(ctx.core);
+  const { replicas } = scaleFor(nodes);
+  const limit = commonAllocatable(c.workers);
+  if (limit === undefined || c.workers.length === 0)
+    throw new UserError('the workers do not all report the same max pods, so the lab is not at its start', {
+      fix: 'kubelab reset max-pods',
+    });
+  const others = otherPods(c.workers);
+  const workers = c.workers.length;
+  const notOnControlPlane = nodes.filter((n) => !isWorker(n)).map((n) => `spec.nodeName!=${n.metadata?.name}`);
+  const answers = {
+    ready: String(c.ready),
+    reason: await schedulerReason(ctx),
+    'max-pods': String(limit),
+    'other-pods': String(others),
+    'min-max-pods': String(smallestMaxPods(c.workers, replicas)),
+  };
+  const literals = Object.entries(answers).map(([key, value]) => `--from-literal=${key}=${shellQuoted(value)}`);
+  return [
+    `kubectl get rs kuard -n ${NAMESPACE}`,
+    `kubectl describe -n ${NAMESPACE} "$(kubectl get pods -n ${NAMESPACE} --field-selector=status.phase=Pending -o name | head -n 1)" | sed -n '/^Events:/,$p'`,
+    `kubectl describe node ${c.workers[0]!.name} | sed -n '/^Allocatable:/,/^System Info:/p'`,
+    `kubectl get pods -A -o wide --field-selector=${['metadata.namespace!=kuard', 'spec.nodeName!=', ...notOnControlPlane, 'status.phase!=Succeeded', 'status.phase!=Failed'].join(',')}`,
+    `echo "ready = ${limit} x ${workers} workers - ${others} other pods = $(( ${limit} * ${workers} - ${others} ))"`,
+    `echo "min-max-pods = (${replicas} replicas + ${others} other pods) / ${workers} workers, rounded up = $(( (${replicas} + ${others} + ${workers} - 1) / ${workers} ))"`,
+    `kubectl create configmap ${ANSWERS.name} -n ${ANSWERS.namespace} ${literals.join(' ')} --dry-run=client -o yaml | kubectl apply -f -`,
+  ];
+}
+
 export const observeStall: Exercise = {
   id: 'observe-stall',
-  title: 'Explain where the replicas stopped',
+  title: 'Find where the replicas stopped, and why',
   task:
-    `The ReplicaSet kuard in namespace ${NAMESPACE} asks for ${NOTES_SCALE.replicas} replicas (${CONTAINER_SCALE.replicas} on kind), and some never leave Pending. ` +
-    `Record in ConfigMap ${ANSWERS.name} (namespace ${ANSWERS.namespace}): ready = how many kuard pods are Ready, ` +
-    'reason = the reason the scheduler gives for the workers, max-pods = the allocatable pods of a worker, ' +
-    'other-pods = how many pods that are not kuard run on the workers.',
+    `The ReplicaSet kuard in namespace ${NAMESPACE} never gets all its replicas Ready. With kubectl, find out why, and record in ConfigMap ` +
+    `${ANSWERS.name} (namespace ${ANSWERS.namespace}): ready = how many kuard pods are Ready, reason = the reason the scheduler gives ` +
+    'for the workers, max-pods = how many pods one worker admits, other-pods = how many pods that are not kuard are bound to the workers, ' +
+    'min-max-pods = the smallest max pods, the same on every worker, that would let every replica run.',
   checks: [
-    numberAnswer(
+    numberCheck(
       'ready',
       'How many kuard pods became Ready',
       2,
-      `kubectl get rs kuard -n ${NAMESPACE} (the READY column)`,
-      (s) => s.ready,
-      'kuard pods Ready when scheduling stalled',
+      `kubectl get rs kuard -n ${NAMESPACE}: the READY column`,
+      'kuard pods Ready',
     ),
     reasonCheck,
-    numberAnswer(
-      'max-pods',
-      'How many pods a worker admits',
-      1,
-      "kubectl get node kub2 -o jsonpath='{.status.allocatable.pods}'",
-      commonAllocatable,
-      'allocatable pods of each worker',
-    ),
-    numberAnswer(
+    numberCheck('max-pods', 'How many pods a worker admits', 1, 'kubectl describe node kub2: Allocatable', 'pods one worker admits'),
+    numberCheck(
       'other-pods',
       'How many pod slots other pods take on the workers',
       1,
-      `kubectl get pods -A -o wide: count the pods on kub2…kub6 outside namespace ${NAMESPACE} (DaemonSet and DNS pods)`,
-      (s) => otherPods(s.workers),
-      'non-kuard pods on the workers',
+      `kubectl get pods -A -o wide: the pods bound to the workers, outside namespace ${NAMESPACE}`,
+      'pods other than kuard bound to the workers',
+    ),
+    numberCheck(
+      'min-max-pods',
+      'The smallest max pods that fits every replica',
+      2,
+      'relate ready, max-pods, other-pods and the number of workers, then ask which limit leaves a slot for every replica',
+      'the smallest max pods, the same on every worker, that fits every replica',
     ),
   ],
-  async solve(ctx) {
-    const c = await liveCapacity(ctx.core);
-    const data = {
-      ready: String(c.ready),
-      reason: await schedulerReason(ctx),
-      'max-pods': String(c.workers[0]?.allocatable ?? 0),
-      'other-pods': String(otherPods(c.workers)),
-    };
-    await ctx.apply(
-      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ANSWERS.name, namespace: ANSWERS.namespace }, data }),
-    );
-  },
+  solution,
   async reset(ctx) {
     await ctx.kubectl(['delete', 'configmap', ANSWERS.name, '-n', ANSWERS.namespace, '--ignore-not-found']);
   },

@@ -1,93 +1,85 @@
-// Exercise: raise every worker's max pods until all replicas run. The checks judge the end
-// state (what each node reports, room for every replica, all Ready, none Pending), so any way
-// of restarting the kubelets with a higher limit passes, and scaling kuard down does not.
-import { fail, pass, type Exercise } from '../../src/engine/sdk.ts';
-import { CONTAINER_SCALE, isWorker, NOTES_SCALE, roomForKuard } from './arithmetic.ts';
-import { liveCapacity, requireNodes, scaleOf } from './cluster.ts';
-import { NAMESPACE } from './constants.ts';
+// Exercise: raise every worker's max pods where the kubelet takes it from, its configuration
+// file, and restart it, until all replicas run. The checks read the configuration each kubelet
+// runs with (its /configz) rather than what its Node reports, so a status patch, which a kubelet
+// overwrites when it restarts, does not pass; nor does scaling kuard down.
+import type { V1Node } from '@kubernetes/client-node';
+import { type Check, type Exercise, fail, ignoreNotFound, pass, type SolutionContext } from '../../src/engine/sdk.ts';
+import { scaleFor } from './arithmetic.ts';
+import { liveCapacity, requireShell, runningMaxPods, scaleOf, workerNodes } from './cluster.ts';
+import { setMaxPodsCommand } from './commands.ts';
+import { CONTAINER_SCALE, NAMESPACE, NOTES_SCALE } from './constants.ts';
 import { restoreStall } from './stall.ts';
+
+/** Why a worker's kubelet does not count as raised, or undefined when it does. */
+function shortfall(node: V1Node, running: number | undefined, raised: number): string | undefined {
+  const name = node.metadata?.name;
+  if (running === undefined) return `${name}: its kubelet's configuration cannot be read`;
+  if (running >= raised) return undefined;
+  const reported = Number(node.status?.allocatable?.pods);
+  return reported >= raised
+    ? `${name} reports ${reported} pods, but its kubelet runs with fewer: only the Node's status was changed, which the kubelet overwrites when it restarts`
+    : `${name}: its kubelet runs with maxPods below ${raised}`;
+}
+
+const kubeletsRaised: Check = {
+  id: 'kubelets-raised',
+  title: 'Every worker’s kubelet runs with the raised max pods',
+  points: 3,
+  hint: 'set maxPods in each worker’s kubelet configuration file (kubelab node kubelet-config kub2 says where it is), then restart that kubelet',
+  async run(ctx) {
+    const { raisedMaxPods } = await scaleOf(ctx);
+    const workers = await workerNodes(ctx.core);
+    if (workers.length === 0) return fail('worker nodes', 'no node without the control-plane role');
+    const running = await Promise.all(workers.map((node) => runningMaxPods(ctx, node)));
+    const short = workers.map((node, i) => shortfall(node, running[i], raisedMaxPods)).filter((s) => s !== undefined);
+    return short.length === 0
+      ? pass(`all ${workers.length} workers’ kubelets run with maxPods ${running.join('/')}`)
+      : fail(`every worker’s kubelet running with maxPods ≥ ${raisedMaxPods}`, short.join('; '));
+  },
+};
+
+const allReady: Check = {
+  id: 'all-ready',
+  title: 'All replicas are Ready',
+  points: 2,
+  timeoutMs: 15_000,
+  hint: `kubectl get rs kuard -n ${NAMESPACE}: READY must reach DESIRED; the scheduler retries Pending pods as soon as a node reports more room`,
+  async run(ctx) {
+    const rs = await ignoreNotFound(ctx.apps.readNamespacedReplicaSet({ name: 'kuard', namespace: NAMESPACE }));
+    if (!rs) return fail(`ReplicaSet kuard in namespace ${NAMESPACE}`, 'none: kubelab reset max-pods brings it back');
+    const want = rs.spec?.replicas ?? 0;
+    const { replicas } = await scaleOf(ctx);
+    if (want < replicas)
+      return fail(`ReplicaSet kuard at ${replicas} replicas`, `it asks for ${want}: scaling it down hides the limit instead of raising it`);
+    const c = await liveCapacity(ctx.core);
+    if (c.ready >= want) return pass(`${c.ready}/${want} kuard replicas Ready`);
+    return fail(
+      `all ${want} kuard replicas Ready`,
+      c.pending > 0
+        ? 'some kuard replicas are still Pending: no worker has a free slot for them'
+        : 'every replica has a node, but some are not Ready yet (their containers are starting)',
+    );
+  },
+};
+
+/** What a learner types on each worker: set maxPods in the kubelet's file, restart the kubelet; then wait for the replicas. */
+async function solution(ctx: SolutionContext): Promise<string[]> {
+  const { raisedMaxPods, replicas } = scaleFor((await ctx.core.listNode()).items);
+  const perWorker = (await workerNodes(ctx.core)).flatMap((node) => {
+    const shell = requireShell(ctx, node.metadata!.name!);
+    return [shell.run(setMaxPodsCommand(shell.kubeletConfig, raisedMaxPods)), shell.restartKubelet];
+  });
+  return [...perWorker, `kubectl wait rs/kuard -n ${NAMESPACE} --for=jsonpath='{.status.readyReplicas}'=${replicas} --timeout=300s`];
+}
 
 export const raiseMaxPods: Exercise = {
   id: 'raise-max-pods',
-  title: 'Raise max pods on every worker',
+  title: 'Raise maxPods in every worker’s kubelet configuration',
   task:
-    `Restart each worker's kubelet with max pods ${NOTES_SCALE.raisedMaxPods} (${CONTAINER_SCALE.raisedMaxPods} on kind; here: kubelab node set-max-pods kubN <n>) ` +
-    'until every kuard replica is Ready and none is Pending.',
-  checks: [
-    {
-      id: 'workers-raised',
-      title: 'Every worker admits the raised number of pods',
-      points: 2,
-      hint: `kubelab node set-max-pods kub2 <n>, and the same for kub3…kub6; kubectl get node kub2 -o jsonpath='{.status.allocatable.pods}' shows the result`,
-      async run(ctx) {
-        const { raisedMaxPods } = await scaleOf(ctx);
-        const { workers } = await liveCapacity(ctx.core);
-        const low = workers.filter((w) => w.allocatable < raisedMaxPods);
-        if (workers.length === 0) return fail('worker nodes', 'no node without the control-plane role');
-        return low.length === 0
-          ? pass(`all ${workers.length} workers admit ${workers.map((w) => w.allocatable).join('/')} pods`)
-          : fail(`allocatable pods ≥ ${raisedMaxPods} on every worker`, low.map((w) => `${w.name}: ${w.allocatable}`).join(', '), workers);
-      },
-    },
-    {
-      id: 'room-for-all',
-      title: 'The workers have a slot for every kuard replica',
-      points: 1,
-      hint: 'each worker holds its allocatable pods minus its DaemonSet and DNS pods; raise max pods until the sum covers the replicas',
-      async run(ctx) {
-        const { workers } = await liveCapacity(ctx.core);
-        const rs = await ctx.apps.readNamespacedReplicaSet({ name: 'kuard', namespace: NAMESPACE });
-        const want = Math.max(rs.spec?.replicas ?? 0, (await scaleOf(ctx)).replicas);
-        const room = roomForKuard(workers);
-        return room >= want
-          ? pass(`room for ${room} kuard pods, ${want} wanted`)
-          : fail(
-              `room for ${want} kuard pods`,
-              `room for ${room} (${workers.map((w) => `${w.name} ${w.allocatable}−${w.others}`).join(', ')})`,
-              workers,
-            );
-      },
-    },
-    {
-      id: 'all-ready',
-      title: 'All replicas are Ready',
-      points: 2,
-      timeoutMs: 10_000,
-      hint: `kubectl get rs kuard -n ${NAMESPACE}: READY must reach DESIRED; the scheduler retries Pending pods once nodes report more room`,
-      async run(ctx) {
-        const rs = await ctx.apps.readNamespacedReplicaSet({ name: 'kuard', namespace: NAMESPACE });
-        const c = await liveCapacity(ctx.core);
-        const want = rs.spec?.replicas ?? 0;
-        const { replicas } = await scaleOf(ctx);
-        if (want < replicas)
-          return fail(
-            `ReplicaSet kuard at ${replicas} replicas`,
-            `it asks for ${want} (scaling down hides the limit instead of raising it)`,
-          );
-        return c.ready >= want
-          ? pass(`${c.ready}/${want} kuard replicas Ready`)
-          : fail(`${want}/${want} kuard replicas Ready`, `${c.ready}/${want} Ready, ${c.pending} Pending`);
-      },
-    },
-    {
-      id: 'none-pending',
-      title: `No pod is left Pending in namespace ${NAMESPACE}`,
-      points: 1,
-      timeoutMs: 10_000,
-      hint: `kubectl get pods -n ${NAMESPACE} --field-selector=status.phase=Pending`,
-      async run(ctx) {
-        const pending = (await ctx.core.listNamespacedPod({ namespace: NAMESPACE, fieldSelector: 'status.phase=Pending' })).items;
-        return pending.length === 0
-          ? pass('no Pending pods')
-          : fail('0 Pending pods', `${pending.length} Pending (e.g. ${pending[0]!.metadata?.name})`);
-      },
-    },
-  ],
-  async solve(ctx) {
-    const workers = (await ctx.core.listNode()).items.filter(isWorker).map((n) => n.metadata!.name!);
-    const { raisedMaxPods } = await scaleOf(ctx);
-    for (const node of workers) await requireNodes(ctx).setMaxPods(node, raisedMaxPods);
-  },
+    `Raise maxPods to ${NOTES_SCALE.raisedMaxPods} (${CONTAINER_SCALE.raisedMaxPods} on kind) in every worker's kubelet configuration file and ` +
+    'restart that kubelet, until every kuard replica is Ready. Patching the Node’s status or scaling kuard down does not count.',
+  checks: [kubeletsRaised, allReady],
+  solution,
   async reset(ctx) {
     await restoreStall(ctx);
   },

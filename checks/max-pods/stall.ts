@@ -1,22 +1,27 @@
-// The lab's starting state: kuard's replicas applied, every worker at the starting max pods,
-// and scheduling stalled at the limit. What the cluster looked like at that moment is recorded
-// in a ConfigMap, because the checks of the first exercise judge answers against it.
-import type { V1ConfigMap } from '@kubernetes/client-node';
+// The lab's starting state: kuard's replicas applied, every worker's kubelet running with the
+// starting max pods (its file, what it runs with and what its Node reports all agree), kubeadm's
+// kubelet-config ConfigMap as kubeadm uploaded it, and scheduling stalled at the limit. What the
+// cluster looked like at that moment is recorded, because the first exercise's checks judge
+// answers against it.
+import type { V1ConfigMap, V1Node } from '@kubernetes/client-node';
 import {
-  ignoreNotFound,
-  parseNodes,
+  type CheckContext,
   DEFAULT_MAX_PODS,
+  ignoreNotFound,
+  type LabContext,
+  parseNodes,
   pollUntil,
   readObject,
+  UserError,
   workloadContainer,
-  type CheckContext,
-  type LabContext,
 } from '../../src/engine/sdk.ts';
-import { isStalled, isWorker, roomForKuard, type Capacity, type WorkerLoad } from './arithmetic.ts';
-import { liveCapacity, requireNodes, scaleOf } from './cluster.ts';
-import { ANSWERS, LABEL, NAMESPACE, STALL } from './constants.ts';
+import { type Capacity, isStalled, roomForKuard } from './arithmetic.ts';
+import { liveCapacity, requireNodes, runningMaxPods, scaleOf, workerNodes } from './cluster.ts';
+import { ANSWERS, KUBELET_CONFIGMAP, LABEL, NAMESPACE, STALL } from './constants.ts';
+import { maxPodsIn, withoutMaxPods } from './kubelet-file.ts';
+import { sealStall, type StallRecord } from './stall-record.ts';
 
-/** The notes' cluster for this experiment: a control plane and five workers, each with the kubelet's default 110 pods. */
+/** The notes' cluster for this experiment: a control plane and five workers, each with the kubelet's default max pods. */
 export const NODES = parseNodes('6', DEFAULT_MAX_PODS);
 
 const manifests = (replicas: number) => `apiVersion: v1
@@ -50,27 +55,56 @@ spec:
 ${workloadContainer('kuard', '      ')}
 `;
 
-export interface StallRecord {
-  at: string;
-  ready: number;
-  pending: number;
-  workers: WorkerLoad[];
-}
-
 export async function readStall(ctx: CheckContext): Promise<StallRecord | undefined> {
   const cm = await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', STALL.name, STALL.namespace);
   const text = cm?.data?.stall;
   return text ? (JSON.parse(text) as StallRecord) : undefined;
 }
 
-async function writeStall(ctx: LabContext, c: Capacity): Promise<void> {
-  const record: StallRecord = { at: new Date().toISOString(), ready: c.ready, pending: c.pending, workers: c.workers };
+async function writeStall(ctx: LabContext, c: Capacity, replicas: number): Promise<void> {
+  const record = sealStall(c, replicas, new Date().toISOString());
   const body: V1ConfigMap = { metadata: { name: STALL.name, namespace: STALL.namespace }, data: { stall: JSON.stringify(record) } };
   const replaced = await ignoreNotFound(ctx.core.replaceNamespacedConfigMap({ name: STALL.name, namespace: STALL.namespace, body }));
   if (!replaced) await ctx.core.createNamespacedConfigMap({ namespace: STALL.namespace, body });
 }
 
-/** Deletes the kuard pods a worker holds beyond its allocatable pods, as a kubelet restarted with a lower --max-pods would reject them. */
+/** The file, the running kubelet and the Node all say `limit`: nothing to restart. */
+async function atLimit(ctx: LabContext, node: V1Node, limit: number): Promise<boolean> {
+  const name = node.metadata!.name!;
+  if (Number(node.status?.allocatable?.pods) !== limit || (await runningMaxPods(ctx, node)) !== limit) return false;
+  const file = requireNodes(ctx).kubeletConfig(name);
+  return maxPodsIn(await file.read(), `the kubelet configuration of ${name} (${file.where})`) === limit;
+}
+
+/** Every worker's kubelet back at the starting max pods, through its configuration file and a restart, as the learner changes it. */
+async function restoreKubelets(ctx: LabContext, limit: number): Promise<void> {
+  for (const node of await workerNodes(ctx.core)) {
+    if (await atLimit(ctx, node, limit)) continue;
+    const name = node.metadata!.name!;
+    try {
+      await requireNodes(ctx).setMaxPods(name, limit);
+    } catch (error) {
+      const where = requireNodes(ctx).kubeletConfig(name).where;
+      throw new UserError(`cannot put the kubelet of ${name} back to max pods ${limit}: ${(error as Error).message.split('\n')[0]}`, {
+        cause: error,
+        fix: `look at its configuration file (${where}), then kubelab reset max-pods`,
+      });
+    }
+  }
+}
+
+/** kubeadm uploads the kubelet's defaults, without maxPods; a learner may have set it there. */
+async function restoreKubeletConfigMap(ctx: LabContext): Promise<void> {
+  const { name, namespace, key } = KUBELET_CONFIGMAP;
+  const cm = await ignoreNotFound(ctx.core.readNamespacedConfigMap({ name, namespace }));
+  const text = cm?.data?.[key];
+  if (!cm || text === undefined) return;
+  const restored = withoutMaxPods(text, `key "${key}" of ConfigMap ${namespace}/${name}`);
+  if (restored !== text)
+    await ctx.core.replaceNamespacedConfigMap({ name, namespace, body: { ...cm, data: { ...cm.data, [key]: restored } } });
+}
+
+/** Deletes the kuard pods a worker holds beyond its allocatable pods, as a kubelet restarted with a lower max pods would reject them. */
 async function trimToLimits(ctx: LabContext): Promise<void> {
   const pods = (await ctx.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: `${LABEL.key}=${LABEL.value}` })).items;
   const excess: string[] = [];
@@ -114,10 +148,8 @@ async function waitForStall(ctx: LabContext, replicas: number): Promise<Capacity
 export async function restoreStall(ctx: LabContext): Promise<void> {
   const scale = await scaleOf(ctx);
   await ctx.apply(manifests(scale.replicas));
-  for (const node of (await ctx.core.listNode()).items.filter(isWorker)) {
-    if (Number(node.status?.allocatable?.pods) !== scale.defaultMaxPods)
-      await requireNodes(ctx).setMaxPods(node.metadata!.name!, scale.defaultMaxPods);
-  }
+  await restoreKubeletConfigMap(ctx);
+  await restoreKubelets(ctx, scale.defaultMaxPods);
   await trimToLimits(ctx);
-  await writeStall(ctx, await waitForStall(ctx, scale.replicas));
+  await writeStall(ctx, await waitForStall(ctx, scale.replicas), scale.replicas);
 }
