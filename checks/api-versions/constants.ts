@@ -1,7 +1,11 @@
-// What the API versions page and the lab both quote: the notes' list, the binding they wrote,
-// and where the learner records the answer. No imports, so a page's data loader stays light.
+// What the API versions page and the lab both name: the notes' list and binding, the legacy
+// application the learner migrates, and where answers are recorded. No imports, so a page's data
+// loader stays light.
 
-/** What `kubectl api-versions` printed on the notes' Kubernetes 1.9 cluster. */
+/**
+ * What `kubectl api-versions` printed on the notes' cluster. apps/v1 (new in 1.9) is missing and
+ * apps/v1beta2 (new in 1.8) is there, so that API server ran 1.8, as their join output says.
+ */
 export const NOTES_API_VERSIONS = [
   'apiextensions.k8s.io/v1beta1',
   'apiregistration.k8s.io/v1beta1',
@@ -26,7 +30,36 @@ export const NOTES_API_VERSIONS = [
   'v1',
 ];
 
-export const ANSWERS = { namespace: 'kubelab', name: 'api-versions-answers', key: 'retired' };
+/** The kinds of the legacy manifest, whose current group/version the learner looks up. */
+export const LEGACY_KINDS = ['Deployment', 'Ingress', 'PodDisruptionBudget', 'CronJob', 'ClusterRoleBinding'];
+
+/** Where the learner records what they found; `retired` keeps its name for the page's watchers. */
+export const ANSWERS = { namespace: 'kubelab', name: 'api-versions-answers', key: 'retired', requiredKey: 'required' };
+
+/** Where setup leaves the legacy manifest, so a learner can save it to a file from the cluster. */
+export const LEGACY = { namespace: 'kubelab', name: 'legacy-manifest', key: 'legacy.yaml' };
+
+/** The legacy application and what its migration must keep. */
+export const APP = {
+  namespace: 'shop',
+  name: 'web',
+  label: { app: 'web' },
+  replicas: 2,
+  portName: 'http',
+  containerPort: 8080,
+  servicePort: 80,
+  host: 'shop.example.com',
+  path: '/api',
+  ingressClass: 'nginx',
+  ingressController: 'k8s.io/ingress-nginx',
+  minAvailable: 1,
+  cronJob: 'smoke-test',
+  schedule: '30 2 * * *',
+  concurrencyPolicy: 'Forbid',
+};
+
+/** The deprecated annotation that named an Ingress's class before spec.ingressClassName. */
+export const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 /** The binding from the notes, as they wrote it. */
 export const OLD_BINDING = `kind: ClusterRoleBinding

@@ -1,12 +1,14 @@
-// Lab: API versions. Discovery, the source notes' `kubectl api-versions` from Kubernetes 1.9,
-// and the flannel ClusterRoleBinding written against rbac.authorization.k8s.io/v1beta1.
-import { defineLab } from '../../src/engine/sdk.ts';
-import { ANSWERS } from './constants.ts';
-import { migrateBinding } from './migrate-binding.ts';
+// Lab: API versions. Find out what the cluster serves (kubectl api-versions, api-resources,
+// explain), then migrate a legacy manifest, written for the notes' era, to the versions served today.
+import { defineLab, WORKLOAD_IMAGE } from '../../src/engine/sdk.ts';
+import { APP, LEGACY } from './constants.ts';
+import { legacyManifest } from './manifests.ts';
+import { migrateManifest } from './migrate-manifest.ts';
 import { retiredVersions } from './retired-versions.ts';
 
-// What flannel's manifest creates besides the binding: its ClusterRole and ServiceAccount.
-const FLANNEL_AND_ANSWERS = `apiVersion: rbac.authorization.k8s.io/v1
+// What the legacy manifest relies on and does not create: flannel's ClusterRole and ServiceAccount,
+// the application's namespace and the ingress class its annotation names.
+const PREREQUISITES = `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata:
   name: flannel
@@ -30,17 +32,42 @@ metadata:
 apiVersion: v1
 kind: Namespace
 metadata:
-  name: ${ANSWERS.namespace}
+  name: ${APP.namespace}
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: ${APP.ingressClass}
+spec:
+  controller: ${APP.ingressController}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${LEGACY.namespace}
 `;
+
+// JSON is YAML, and it carries the manifest's text without any re-indenting.
+const LEGACY_CONFIGMAP = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: LEGACY.name, namespace: LEGACY.namespace },
+  data: { [LEGACY.key]: legacyManifest(WORKLOAD_IMAGE) },
+});
 
 export default defineLab({
   id: 'api-versions',
   title: 'API versions',
-  summary: 'Discovery, group/versions served today against the notes’ Kubernetes 1.9 list, and migrating a v1beta1 manifest.',
+  summary: 'What the cluster serves today against the notes’ list, and a legacy manifest migrated to the versions that replaced theirs.',
   order: 20,
   shape: {},
   async setup(ctx) {
-    await ctx.apply(FLANNEL_AND_ANSWERS);
+    await ctx.apply(PREREQUISITES);
+    await ctx.apply(LEGACY_CONFIGMAP);
   },
-  exercises: [migrateBinding, retiredVersions],
+  // The application's pods count against the nodes' pod limits that later labs measure.
+  async teardown(ctx) {
+    await ctx.kubectl(['delete', 'namespace', APP.namespace, '--ignore-not-found', '--timeout=120s']);
+  },
+  exercises: [retiredVersions, migrateManifest],
 });
