@@ -1,51 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { ensureBinaries } from './binaries/index.ts';
-import { chooseProvider } from './cluster/providers.ts';
-import type { ClusterStatus } from './cluster/provider.ts';
-import { defaultShape, parseNodes, validateShape, DEFAULT_MAX_PODS, type ClusterShape } from './cluster/shape.ts';
+import { DEFAULT_MAX_PODS } from './cluster/shape.ts';
 import { debugging, errorLine, stackTrace, UserError } from './errors.ts';
-import { consoleProgress, tracingProgress } from './progress.ts';
-import { build, serve } from './serve.ts';
+import { consoleProgress } from './progress.ts';
 import { addLabCommands } from './commands/labs.ts';
 import { addNodeCommands } from './commands/node.ts';
 import { addImageCommands } from './commands/image.ts';
 import { nameOption, providerOption } from './commands/options.ts';
-import { up } from './cluster/lifecycle.ts';
-import { removeCheckerIdentity } from './engine/identity.ts';
-import { loadKubeConfig } from './kube/client.ts';
-import { resolveTarget, type ClusterTarget } from './target.ts';
+import type { ClusterTarget } from './target.ts';
+import type { UpOptions } from './commands/cluster.ts';
 
 const progress = consoleProgress();
-
-function intOption(value: string, name: string): number {
-  if (!/^\d+$/.test(value)) throw new UserError(`${name} must be a whole number, not "${value}"`);
-  return Number(value);
-}
-
-interface UpOptions extends ClusterTarget {
-  name: string;
-  nodes?: string;
-  maxPods?: string;
-  podCidr?: string;
-  serviceCidr?: string;
-  advertiseAddress?: string;
-}
-
-/** The shape from flags; with no shape flags an existing cluster keeps its own. */
-function shapeFromFlags(options: UpOptions, existing: ClusterShape | undefined): ClusterShape {
-  const flagged = options.nodes ?? options.maxPods ?? options.podCidr ?? options.serviceCidr ?? options.advertiseAddress;
-  if (existing && flagged === undefined) return existing;
-  const shape = existing ? structuredClone(existing) : defaultShape(options.name);
-  const maxPods = options.maxPods === undefined ? DEFAULT_MAX_PODS : intOption(options.maxPods, '--max-pods');
-  if (options.nodes) shape.nodes = parseNodes(options.nodes, maxPods);
-  else if (options.maxPods !== undefined) shape.nodes = shape.nodes.map((n) => ({ ...n, maxPods }));
-  if (options.podCidr) shape.podSubnet = options.podCidr;
-  if (options.serviceCidr) shape.serviceSubnet = options.serviceCidr;
-  if (options.advertiseAddress) shape.advertiseAddress = options.advertiseAddress;
-  return validateShape(shape);
-}
+// What the commands do loads when one runs: `kubelab --help` need not load the Kubernetes client.
+const actions = () => import('./commands/cluster.ts');
 
 /** What the kind and existing providers take, on every command that takes --provider. */
 function addProviderFlags(command: Command): void {
@@ -53,32 +19,6 @@ function addProviderFlags(command: Command): void {
     .option('--context <context>', 'a kubeconfig context kubelab did not create (the existing provider; read-only unless --yes)')
     .option('--yes', 'allow changes to a context kubelab did not create')
     .option('--image <image>', 'kind node image (default $KUBELAB_KIND_IMAGE, else the one kubelab image build makes)');
-}
-
-function printStatus(status: ClusterStatus): void {
-  const mark = (ok: boolean) => (ok ? '✓' : '✗');
-  console.log(`cluster   ${status.name} (${status.running ? 'running' : 'stopped'})`);
-  console.log(`provider  ${status.provider}${status.reason ? ` — ${status.reason}` : ''}`);
-  console.log(`context   ${status.context}  (KUBECONFIG=${status.kubeconfig})`);
-  console.log('components');
-  for (const c of status.components) {
-    const restarts = c.restarts ? `, ${c.restarts} restart${c.restarts === 1 ? '' : 's'}` : '';
-    console.log(`  ${mark(c.healthy)} ${c.name.padEnd(24)} ${c.detail}${c.pid ? ` (pid ${c.pid}${restarts})` : restarts}`);
-  }
-  if (status.nodes.length) {
-    console.log('nodes');
-    for (const n of status.nodes) {
-      const state = [n.ready ? 'Ready' : 'NotReady', ...(n.schedulable ? [] : ['SchedulingDisabled'])].join(',');
-      console.log(
-        `  ${mark(n.ready)} ${n.name.padEnd(12)} ${state.padEnd(26)} ${(n.roles.join(',') || '<none>').padEnd(14)} pods ${n.allocatablePods}`,
-      );
-    }
-  }
-}
-
-/** The target's fields alone, without the other options of the command. */
-function targetOf(options: ClusterTarget): ClusterTarget {
-  return { name: options.name, provider: options.provider, context: options.context, yes: options.yes, image: options.image };
 }
 
 export function program(): Command {
@@ -111,18 +51,7 @@ export function program(): Command {
     .option('--service-cidr <cidr>', 'service CIDR (default 10.10.0.0/16)')
     .option('--advertise-address <ip>', 'API server advertise address (default 10.10.10.101)')
     .option('--trace', 'print a timeline of the start-up: each phase, and each component from start to healthy')
-    .action(async (options: UpOptions & { trace?: boolean }) => {
-      const traced = options.trace ? tracingProgress(progress) : undefined;
-      const shown = traced ?? progress;
-      shown.mark?.('command parsed');
-      const { provider, access, createdByKubelab } = resolveTarget(options, 'create');
-      const started = Date.now();
-      if (createdByKubelab) await up(provider, shapeFromFlags(options, provider.shapeOf(access.name)), shown);
-      else await provider.start(access.name, shown);
-      shown.done(`cluster "${access.name}" is ready in ${((Date.now() - started) / 1000).toFixed(1)} s — context ${access.context}`);
-      if (traced) console.error(`timeline (seconds since the process started):\n${traced.timeline()}`);
-      console.log(`export KUBECONFIG=${access.kubeconfig}`);
-    });
+    .action(async (options: UpOptions & { trace?: boolean }) => (await actions()).upCommand(options, progress));
 
   cli
     .command('status')
@@ -130,61 +59,34 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--json', 'print JSON')
-    .action(async (options: ClusterTarget & { json?: boolean }) => {
-      const { provider, reason, access } = resolveTarget(options, 'read');
-      const status = { ...(await provider.status(access.name)), reason };
-      if (options.json) console.log(JSON.stringify(status, null, 2));
-      else printStatus(status);
-      if (!status.running) process.exitCode = 3;
-    });
+    .action(async (options: ClusterTarget & { json?: boolean }) => (await actions()).statusCommand(options, progress));
 
   cli
     .command('down')
     .description('stop the cluster and keep its state')
     .addOption(nameOption())
     .addOption(providerOption())
-    .action(async (options: ClusterTarget) => {
-      const { provider, access } = resolveTarget(options, 'read');
-      await provider.stop(access.name, progress);
-    });
+    .action(async (options: ClusterTarget) => (await actions()).downCommand(options, progress));
 
   cli
     .command('delete')
     .description('stop the cluster and remove its state (only ever a cluster kubelab created)')
     .addOption(nameOption())
     .addOption(providerOption())
-    .action(async (options: ClusterTarget) => {
-      // 'create': a cluster that does not exist is not an error here; the provider says so.
-      const { provider, access, createdByKubelab } = resolveTarget(options, 'create');
-      await provider.remove(access.name, progress);
-      if (!createdByKubelab) {
-        await removeCheckerIdentity(loadKubeConfig(access.kubeconfig, access.context));
-        progress.done(`removed kubelab's checker identity from context "${access.context}"`);
-      }
-    });
+    .action(async (options: ClusterTarget) => (await actions()).deleteCommand(options, progress));
 
   cli
     .command('list')
     .description('the clusters kubelab created')
     .addOption(providerOption())
-    .action(async (options: { provider: string }) => {
-      const providers = options.provider === 'auto' ? ['local', 'kind'] : [options.provider];
-      const names = await Promise.all(providers.map((p) => chooseProvider(p, { name: '' }).provider.list()));
-      for (const name of [...new Set(names.flat())].sort()) console.log(name);
-    });
+    .action(async (options: { provider: string }) => (await actions()).listCommand(options, progress));
 
   cli
     .command('env')
     .description('print shell exports so your kubectl uses the lab cluster: eval "$(kubelab env)"')
     .addOption(nameOption())
     .addOption(providerOption())
-    .action(async (options: ClusterTarget) => {
-      const { access } = resolveTarget(options, 'read');
-      const binaries = await ensureBinaries(progress);
-      console.log(`export KUBECONFIG=${access.kubeconfig}`);
-      console.log(`# the pinned kubectl and kubeadm, matching the cluster's version`);
-      console.log(`export PATH=${binaries.dir}:$PATH`);
-    });
+    .action(async (options: ClusterTarget) => (await actions()).envCommand(options, progress));
 
   cli
     .command('kubectl')
@@ -193,22 +95,12 @@ export function program(): Command {
     .allowUnknownOption()
     .allowExcessArguments()
     .argument('[args...]')
-    .action(async (args: string[]) => {
-      const { access } = resolveTarget({}, 'read');
-      const binaries = await ensureBinaries(progress);
-      const result = spawnSync(binaries.path('kubectl'), args, {
-        stdio: 'inherit',
-        env: { ...process.env, KUBECONFIG: access.kubeconfig },
-      });
-      process.exitCode = result.status ?? 1;
-    });
+    .action(async (args: string[]) => (await actions()).kubectlCommand(args, progress));
 
   cli
     .command('binaries')
     .description('build or fetch the pinned upstream binaries and print their directory')
-    .action(async () => {
-      console.log((await ensureBinaries(progress)).dir);
-    });
+    .action(async () => (await actions()).binariesCommand(progress));
 
   cli
     .command('serve')
@@ -220,12 +112,9 @@ export function program(): Command {
     .option('--port <port>', 'port of the lab site', '3000')
     .option('--bridge-port <port>', 'port of the bridge for live cells (default: a free one)')
     .option('--no-open', 'print the link instead of opening a browser')
-    .action(async (options: ClusterTarget & { port: string; bridgePort?: string; open: boolean }) => {
-      const port = intOption(options.port, '--port');
-      const bridgePort = options.bridgePort === undefined ? 0 : intOption(options.bridgePort, '--bridge-port');
-      if (port < 1 || port > 65535 || bridgePort > 65535) throw new UserError('ports must be from 1 to 65535');
-      await serve({ target: targetOf(options), port, bridgePort, open: options.open }, progress);
-    });
+    .action(async (options: ClusterTarget & { port: string; bridgePort?: string; open: boolean }) =>
+      (await actions()).serveCommand(options, progress),
+    );
 
   cli
     .command('build')
@@ -233,9 +122,7 @@ export function program(): Command {
     .addOption(nameOption())
     .addOption(providerOption())
     .option('--output <dir>', 'where to write the site', 'dist')
-    .action(async (options: ClusterTarget & { output: string }) => {
-      await build({ target: targetOf(options), output: resolve(options.output) }, progress);
-    });
+    .action(async (options: ClusterTarget & { output: string }) => (await actions()).buildCommand(options, progress));
 
   for (const command of cli.commands.filter((c) => c.options.some((o) => o.long === '--provider'))) addProviderFlags(command);
   addLabCommands(cli, progress);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { imagePresent, probeDocker } from '../cluster/kind/docker.ts';
-import { buildNodeImage, nodeImageTag } from '../cluster/kind/image/index.ts';
 import type { Progress } from '../progress.ts';
 import { UserError } from '../errors.ts';
 
@@ -29,13 +27,16 @@ export function addImageCommands(cli: Command, progress: Progress): void {
       if (options.tag !== undefined && !/^[a-z0-9][a-z0-9._/-]*:[\w][\w.-]{0,127}$/.test(options.tag)) {
         throw new UserError(`--tag "${options.tag}" is not a Docker image tag`, { fix: 'give it as name:tag, e.g. mylab/node:dev' });
       }
+      const { buildNodeImage } = await import('../cluster/kind/image/index.ts');
       console.log(await buildNodeImage(progress, options.tag));
     });
 
   image
     .command('status')
     .description('the node image this checkout builds, and whether Docker has it')
-    .action(() => {
+    .action(async () => {
+      const { nodeImageTag } = await import('../cluster/kind/image/recipe.ts');
+      const { imagePresent, probeDocker } = await import('../cluster/kind/docker.ts');
       const tag = nodeImageTag();
       const docker = probeDocker();
       const present = docker.ok && imagePresent(tag);

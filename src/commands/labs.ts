@@ -3,9 +3,8 @@ import { Option, type Command } from 'commander';
 import { debugging, UserError } from '../errors.ts';
 import type { Progress } from '../progress.ts';
 import { formats, render, totals, type Format } from '../engine/report.ts';
-import { getLab, labs } from '../engine/registry.ts';
-import { allPassed, type CheckResult } from '../engine/run.ts';
-import { checkLab, resetLab, solveLab, startLab, type TargetOptions } from '../engine/session.ts';
+import type { CheckResult } from '../engine/run.ts';
+import type { TargetOptions } from '../engine/session.ts';
 import { nameOption, providerOption } from './options.ts';
 
 interface CommonOptions extends TargetOptions {
@@ -29,6 +28,11 @@ function reportOptions(command: Command): Command {
     .option('--timeout <seconds>', 'keep polling each check up to this long');
 }
 
+// The labs, the engine and the Kubernetes client load when a lab command runs, not for every
+// kubelab command: discovering the labs loads each of them.
+const registry = () => import('../engine/registry.ts');
+const session = () => import('../engine/session.ts');
+
 async function report(results: CheckResult[], options: CommonOptions): Promise<void> {
   const text = render(options.format as Format, results, debugging());
   if (options.output) {
@@ -38,7 +42,7 @@ async function report(results: CheckResult[], options: CommonOptions): Promise<v
   } else {
     process.stdout.write(text);
   }
-  if (!allPassed(results)) process.exitCode = 1;
+  if (!results.every((r) => r.status === 'pass')) process.exitCode = 1;
 }
 
 function runOptions(options: CommonOptions) {
@@ -52,7 +56,8 @@ export function addLabCommands(cli: Command, progress: Progress): void {
     .command('labs')
     .description('list the labs and their exercises')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { labs } = await registry();
       if (options.json) {
         console.log(
           JSON.stringify(
@@ -77,8 +82,8 @@ export function addLabCommands(cli: Command, progress: Progress): void {
 
   targetOptions(cli.command('start').argument('<lab>').description('bring the cluster to the lab’s shape and run its setup')).action(
     async (labId: string, options: TargetOptions) => {
-      const lab = getLab(labId);
-      const access = await startLab(lab, options, progress);
+      const lab = (await registry()).getLab(labId);
+      const access = await (await session()).startLab(lab, options, progress);
       progress.done(`lab "${lab.id}" is ready on context ${access.context}`);
       console.log(`export KUBECONFIG=${access.kubeconfig}`);
     },
@@ -87,7 +92,8 @@ export function addLabCommands(cli: Command, progress: Progress): void {
   reportOptions(
     targetOptions(cli.command('check').argument('<lab>').argument('[exercise]').description('check your work (read-only)')),
   ).action(async (labId: string, exerciseId: string | undefined, options: CommonOptions) => {
-    await report(await checkLab(getLab(labId), exerciseId, options, runOptions(options)), options);
+    const lab = (await registry()).getLab(labId);
+    await report(await (await session()).checkLab(lab, exerciseId, options, runOptions(options)), options);
   });
 
   targetOptions(
@@ -98,8 +104,8 @@ export function addLabCommands(cli: Command, progress: Progress): void {
       .option('--show', 'print the commands of the reference solution, and run nothing')
       .description('run the reference solution, printing each command as it runs it'),
   ).action(async (labId: string, exerciseId: string | undefined, options: TargetOptions & { show?: boolean }) => {
-    const lab = getLab(labId);
-    const shown = await solveLab(lab, exerciseId, options, { show: options.show, say: (line) => console.log(line) });
+    const lab = (await registry()).getLab(labId);
+    const shown = await (await session()).solveLab(lab, exerciseId, options, { show: options.show, say: (line) => console.log(line) });
     if (options.show) {
       for (const [exercise, commands] of Object.entries(shown)) {
         console.log(`# ${lab.id} / ${exercise}`);
@@ -113,14 +119,16 @@ export function addLabCommands(cli: Command, progress: Progress): void {
   targetOptions(
     cli.command('reset').argument('<lab>').argument('[exercise]').description('undo the exercises: back to the lab’s starting state'),
   ).action(async (labId: string, exerciseId: string | undefined, options: TargetOptions) => {
-    const lab = getLab(labId);
-    await resetLab(lab, exerciseId, options);
+    const lab = (await registry()).getLab(labId);
+    await (await session()).resetLab(lab, exerciseId, options);
     progress.done(`reset ${lab.id}${exerciseId ? ` / ${exerciseId}` : ''}`);
   });
 
   reportOptions(
     targetOptions(cli.command('grade').argument('[labs...]').description('run every check of the given labs (default: all) and report')),
   ).action(async (labIds: string[], options: CommonOptions) => {
+    const { getLab, labs } = await registry();
+    const { checkLab } = await session();
     const chosen = (labIds.length ? labIds : labs.map((l) => l.id)).map(getLab);
     const results: CheckResult[] = [];
     for (const lab of chosen) results.push(...(await checkLab(lab, undefined, options, runOptions(options))));

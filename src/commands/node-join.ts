@@ -17,7 +17,7 @@ interface JoinFlags extends ClusterTarget {
  * kubeadm join itself in a new node container; on the local provider, kubeadm join's
  * discovery and TLS bootstrap performed for real, after which kwok plays the node's kubelet.
  */
-export function addJoinCommand(group: Command, targetOf: (options: ClusterTarget) => ResolvedTarget): void {
+export function addJoinCommand(group: Command, targetOf: (options: ClusterTarget) => Promise<ResolvedTarget>): void {
   group
     .command('join')
     .description('join a worker as kubeadm join does: token discovery, CA pinning, TLS bootstrap')
@@ -39,7 +39,7 @@ export function addJoinCommand(group: Command, targetOf: (options: ClusterTarget
           fix: 'give --discovery-token-ca-cert-hash sha256:<hash>',
         });
       if (endpoint !== undefined) loopbackServer(endpoint);
-      const { provider, access } = targetOf(flags);
+      const { provider, access } = await targetOf(flags);
       const result = await provider.nodes.join(access.name, {
         token: flags.token,
         caCertHashes: flags.discoveryTokenCaCertHash,

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { setMaxPods } from '../cluster/lifecycle.ts';
-import { requireReachable } from '../engine/context.ts';
 import { UserError } from '../errors.ts';
-import { clients, loadKubeConfig, messageOf, statusOf } from '../kube/client.ts';
 import type { Progress } from '../progress.ts';
-import { resolveTarget, type ClusterTarget, type ResolvedTarget } from '../target.ts';
+import type { ClusterTarget, ResolvedTarget } from '../target.ts';
 import { addJoinCommand } from './node-join.ts';
 import { nameOption, providerOption } from './options.ts';
 
@@ -18,8 +15,13 @@ function maxPodsArgument(text: string): number {
   return n;
 }
 
+// The providers and the Kubernetes client load when a node command runs.
+const resolve = async (options: ClusterTarget, purpose: 'read' | 'write') => (await import('../target.ts')).resolveTarget(options, purpose);
+
 /** Fails with one line when the node is not registered (or the cluster does not answer). */
 async function requireNode({ access }: ResolvedTarget, node: string): Promise<void> {
+  const { requireReachable } = await import('../engine/context.ts');
+  const { clients, loadKubeConfig, messageOf, statusOf } = await import('../kube/client.ts');
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   await requireReachable(kc, access);
   try {
@@ -41,8 +43,8 @@ export function addNodeCommands(cli: Command, progress: Progress): void {
       .argument('<node>', 'the node whose kubelet configuration to show')
       .description('where the node’s kubelet configuration file is, and what it says'),
   ).action(async (node: string, options: ClusterTarget) => {
-    const target = resolveTarget(options, 'read');
-    const file = target.provider.nodes.kubeletConfig(target.access.name, node);
+    const resolved = await resolve(options, 'read');
+    const file = resolved.provider.nodes.kubeletConfig(resolved.access.name, node);
     console.error(`# ${file.where}`);
     process.stdout.write(await file.read());
   });
@@ -53,7 +55,7 @@ export function addNodeCommands(cli: Command, progress: Progress): void {
       .argument('<node>', 'the node whose kubelet to restart')
       .description('restart a node’s kubelet: it reads its configuration file again, and the Node reports what it says'),
   ).action(async (node: string, options: ClusterTarget) => {
-    const target = resolveTarget(options, 'write');
+    const target = await resolve(options, 'write');
     await requireNode(target, node);
     await target.provider.nodes.restartKubelet(target.access.name, node);
     progress.done(`the kubelet of ${node} restarted with its configuration file`);
@@ -65,7 +67,7 @@ export function addNodeCommands(cli: Command, progress: Progress): void {
       .argument('<node>', 'the node to bring back')
       .description('a deleted node comes back, as its machine would after a rebuild (kubectl delete node first)'),
   ).action(async (node: string, options: ClusterTarget) => {
-    const target = resolveTarget(options, 'write');
+    const target = await resolve(options, 'write');
     await target.provider.nodes.rebuild(target.access.name, node);
     progress.done(`${node} registered again and is Ready`);
   });
@@ -78,11 +80,12 @@ export function addNodeCommands(cli: Command, progress: Progress): void {
       .description('a shortcut: set maxPods in the node’s kubelet configuration file and restart its kubelet'),
   ).action(async (node: string, text: string, options: ClusterTarget) => {
     const maxPods = maxPodsArgument(text);
-    const target = resolveTarget(options, 'write');
+    const target = await resolve(options, 'write');
     await requireNode(target, node);
+    const { setMaxPods } = await import('../cluster/lifecycle.ts');
     await setMaxPods(target.provider, target.access.name, node, maxPods);
     progress.done(`${node} now admits ${maxPods} pods`);
   });
 
-  addJoinCommand(group, (options) => resolveTarget(options, 'write'));
+  addJoinCommand(group, (options) => resolve(options, 'write'));
 }
