@@ -1,28 +1,32 @@
 // Lab: rebuilding a worker with zero impact. The notes' sequence: kubectl drain (cordon, then
-// evictions through the Eviction API), kubectl delete node, rebuild the machine so that it
-// registers again, back in service. A PodDisruptionBudget keeps kuard serving, and a watcher
-// started with the lab records its availability, so the checks can tell whether it held.
+// evictions through the Eviction API), kubectl delete node, rebuild the machine and let it join
+// again. A PodDisruptionBudget that allows no eviction yet, a pod nobody manages and a pod with
+// an emptyDir make the drain refuse until the learner decides; a watcher started with the lab
+// records availability and how each pod left, so the checks can tell evictions from deletions.
 import { defineLab } from '../../src/engine/sdk.ts';
 import { NAMESPACE, NODE, RECORD } from './constants.ts';
 import { drainNode } from './drain-node.ts';
+import { readNode } from './nodes.ts';
 import { rebuildNode } from './rebuild-node.ts';
-import { NODES, readNode, restoreStart } from './stage.ts';
+import { restoreToolbox } from './restore-toolbox.ts';
+import { NODES, restoreStart } from './stage.ts';
 
 export default defineLab({
   id: 'drain',
   title: 'Draining and rebuilding a node',
   summary:
-    'Cordon and drain a worker under a PodDisruptionBudget, delete it, rebuild it and bring it back, without kuard ever dropping below its budget.',
+    'Drain a worker under a PodDisruptionBudget that allows no eviction yet, decide what drain may remove, then delete the node and join it again with a kubeadm bootstrap token.',
   order: 40,
-  // The deleted node must come back, as a rebuilt machine would.
-  needs: ['rebuild'],
+  // Reset brings a deleted node back, as a rebuilt machine would; the learner's own path is a join.
+  needs: ['rebuild', 'join'],
   shape: { nodes: NODES },
   setup: restoreStart,
   async teardown(ctx) {
-    // Deleting the record stops its watcher; a node left cordoned would take no other lab's pods.
+    // Deleting the record stops its watcher; a node left cordoned or deleted would take no other lab's pods.
     await ctx.kubectl(['delete', 'configmap', RECORD.name, '-n', RECORD.namespace, '--ignore-not-found']);
     await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=300s']);
-    if (await readNode(ctx, NODE)) await ctx.kubectl(['uncordon', NODE]);
+    if (await readNode(ctx)) await ctx.kubectl(['uncordon', NODE]);
+    else if (ctx.nodes) await ctx.nodes.rebuild(NODE);
   },
-  exercises: [drainNode, rebuildNode],
+  exercises: [drainNode, restoreToolbox, rebuildNode],
 });

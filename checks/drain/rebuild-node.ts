@@ -1,98 +1,135 @@
-// Exercise: delete the drained node, rebuild it, put it back in service. Judged on the watcher's
-// timeline (deleted only once drained, the budget held throughout) and on the node as it is now.
-import { fail, isReady, pass, type Exercise } from '../../src/engine/sdk.ts';
+// Exercise: delete the drained node and let its rebuilt machine join again the way kubeadm join
+// does, then put it back in service. Judged on the watcher's record (deleted only once drained,
+// the budget held throughout), on how the node got its credentials, and on the node as it is now.
+import { CertificatesV1Api, type V1Node, type V1Secret } from '@kubernetes/client-node';
+import { fail, isReady, pass, readObject, type CheckContext, type Exercise, type Observation } from '../../src/engine/sdk.ts';
+import { rebuildCommands } from './commands.ts';
 import { DEPLOYMENT, MIN_AVAILABLE, NODE, REPLICAS } from './constants.ts';
-import { clock, rebuiltState, recorded } from './recorded.ts';
-import { deleteNode, drain, readNode, requireNodes, restoreStart } from './stage.ts';
-import { watcherAlive } from './watcher/record.ts';
+import { bootstrapProblem, bootstrapTokenId, madeByKubelab, requestsForJoin } from './joined.ts';
+import { readNode } from './nodes.ts';
+import { clock, recorded } from './recorded.ts';
+import { restoreStart } from './stage.ts';
+import { watcherAlive, type AvailabilityRecord } from './watcher/record.ts';
 import { deletions, dips, unsafeDeletions } from './watcher/timeline.ts';
+
+/** Why the node is not the one that joined again (registered since it was deleted), or undefined when it is. */
+function rejoinedState(node: V1Node | undefined, r: AvailabilityRecord): string | undefined {
+  if (!node) return `${NODE} is not registered: its machine has not joined again`;
+  if (node.metadata?.uid === r.nodeUid)
+    return `the same ${NODE} as when the lab started (uid ${r.nodeUid.slice(0, 8)}…): it was not deleted and joined again`;
+  return undefined;
+}
+
+function checkDeletedWhenEmpty(r: AvailabilityRecord): Observation {
+  const all = deletions(r.timeline);
+  if (!all.length) return fail(`${NODE}’s Node deleted after a drain`, `${NODE} has not been deleted since ${clock(r.startedAt)}`);
+  const bad = unsafeDeletions(r.timeline)[0];
+  if (bad) {
+    const state = bad.before.node === 'cordoned' ? 'cordoned' : 'still schedulable';
+    return fail(
+      `${NODE} cordoned and empty when deleted`,
+      `deleted at ${clock(bad.t)} while ${state}, holding ${bad.before.nodePods} pods outside DaemonSets`,
+      [bad],
+    );
+  }
+  return pass(`${NODE} deleted at ${clock(all[0]!.t)}, cordoned and drained`);
+}
+
+async function tokenDescription(ctx: CheckContext, id: string): Promise<string | undefined> {
+  const secret = await readObject<V1Secret>(ctx, 'v1', 'Secret', `bootstrap-token-${id}`, 'kube-system');
+  const value = secret?.data?.description;
+  return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
+}
+
+async function checkRejoined(r: AvailabilityRecord, ctx: CheckContext): Promise<Observation> {
+  const node = await readNode(ctx);
+  const expected = `${NODE} joined again with a bootstrap token (a CSR as system:bootstrap:<token id>, approved and issued)`;
+  const problem = rejoinedState(node, r);
+  if (problem) return fail(expected, problem);
+  const registeredAt = new Date(node!.metadata?.creationTimestamp ?? 0).getTime();
+  const deletedAt = deletions(r.timeline).at(-1)?.t;
+  const csrs = (await ctx.kc.makeApiClient(CertificatesV1Api).listCertificateSigningRequest()).items;
+  const mine = requestsForJoin(csrs, NODE, { deletedAt, registeredAt });
+  if (!mine.length)
+    return fail(
+      expected,
+      `${NODE} registered at ${clock(registeredAt)} without a certificate request for system:node:${NODE}: it did not join through TLS bootstrap`,
+    );
+  const problems = mine.map(bootstrapProblem);
+  const good = mine.find((_, i) => problems[i] === undefined);
+  if (!good) return fail(expected, problems.join('; '), mine);
+  const id = bootstrapTokenId(good)!;
+  const description = await tokenDescription(ctx, id);
+  if (madeByKubelab(description))
+    return fail(expected, `it joined with token ${id}, which kubelab made for itself (“${description}”): create your own token`, [good]);
+  return pass(`${NODE} joined with token ${id}: ${good.metadata?.name} approved and issued`, [good]);
+}
+
+async function checkBackInService(r: AvailabilityRecord, ctx: CheckContext): Promise<Observation> {
+  const node = await readNode(ctx);
+  const problem = rejoinedState(node, r);
+  if (problem) return fail(`a rebuilt ${NODE}, Ready and schedulable`, problem);
+  const state = [isReady(node!) ? 'Ready' : 'NotReady', ...(node!.spec?.unschedulable ? ['SchedulingDisabled'] : [])].join(',');
+  return state === 'Ready' ? pass(`${NODE} is Ready and schedulable`) : fail(`${NODE} Ready`, `${NODE} ${state}`, [node]);
+}
+
+function checkBudgetHeld(r: AvailabilityRecord): Observation {
+  if (!watcherAlive(r)) {
+    return fail(
+      'the availability watcher running',
+      `its last heartbeat was at ${clock(r.heartbeat)}: it stopped (was the cluster down?), so the record may have a gap — kubelab reset drain starts it again`,
+    );
+  }
+  const dropped = dips(r.timeline, r.budget);
+  if (dropped.length) {
+    const worst = Math.min(...dropped.map((d) => d.available));
+    const first = dropped[0]!;
+    return fail(
+      `≥ ${r.budget} of ${REPLICAS} replicas available throughout`,
+      `${dropped.length} drop(s), down to ${worst} available (first at ${clock(first.from)}${first.to ? ` for ${((first.to - first.from) / 1000).toFixed(1)} s` : ', still'})`,
+      dropped,
+    );
+  }
+  return pass(`never fewer than ${r.budget} available since ${clock(r.startedAt)} (lowest: ${r.lowest?.available ?? REPLICAS})`);
+}
 
 export const rebuildNode: Exercise = {
   id: 'rebuild-node',
-  title: `Delete ${NODE}, rebuild it and put it back in service`,
-  task: `With ${NODE} drained, delete its Node object, rebuild the machine (here: kubelab node rebuild ${NODE}), and make sure it is Ready and schedulable again, all without ${DEPLOYMENT} dropping below its budget.`,
+  title: `Delete ${NODE}, join it again with kubeadm’s token, put it back in service`,
+  task: `With ${NODE} drained, delete its Node object. Then let the rebuilt machine join as kubeadm join does, with a bootstrap token you create and the cluster CA’s hash (npx kubelab node join … --node-name ${NODE} plays the new machine), and make sure ${NODE} is Ready and schedulable, all without ${DEPLOYMENT} dropping below ${MIN_AVAILABLE} available replicas.`,
   checks: [
     {
       id: 'deleted-when-empty',
       title: `${NODE} was deleted only once it was cordoned and drained`,
       points: 2,
       timeoutMs: 2_000,
-      hint: `kubectl drain ${NODE} --ignore-daemonsets first, then kubectl delete node ${NODE}`,
-      run: recorded((r) => {
-        const all = deletions(r.timeline);
-        if (!all.length)
-          return fail(`kubectl delete node ${NODE} after a drain`, `${NODE} has not been deleted since ${clock(r.startedAt)}`);
-        const bad = unsafeDeletions(r.timeline)[0];
-        if (bad) {
-          const state = bad.before.node === 'cordoned' ? 'cordoned' : 'still schedulable';
-          return fail(
-            `${NODE} cordoned and empty when deleted`,
-            `deleted at ${clock(bad.t)} while ${state}, holding ${bad.before.nodePods} pods outside DaemonSets`,
-            [bad],
-          );
-        }
-        return pass(`${NODE} deleted at ${clock(all[0]!.t)}, cordoned and drained`);
-      }),
+      hint: `a Node deleted with pods on it takes them down with it; the record shows what ${NODE} held when it went (npx kubelab reset drain to try again)`,
+      run: recorded(checkDeletedWhenEmpty),
     },
     {
-      id: 'rebuilt',
-      title: `${NODE} registered again as a new node`,
-      points: 1,
-      timeoutMs: 2_000,
-      hint: `kubelab node rebuild ${NODE} (a rebuilt machine joins again under the same name)`,
-      run: recorded(async (r, ctx) => {
-        const node = await readNode(ctx, NODE);
-        const problem = rebuiltState(node, r);
-        return problem
-          ? fail(`${NODE} registered again (a new uid)`, problem)
-          : pass(`${NODE} registered again (uid ${node!.metadata!.uid!.slice(0, 8)}…)`);
-      }),
+      id: 'rejoined',
+      title: `${NODE} joined again with a bootstrap token (TLS bootstrap)`,
+      points: 3,
+      timeoutMs: 5_000,
+      hint: `kubectl get csr shows who asked for ${NODE}’s certificate: a joining node asks as system:bootstrap:<token id>. kubeadm token create prints a join command; kubelab node join takes its flags (issued CSRs are cleaned up after an hour: if yours is gone, delete ${NODE} and join again)`,
+      run: recorded(checkRejoined),
     },
     {
       id: 'back-in-service',
       title: `The rebuilt ${NODE} is Ready and schedulable`,
       points: 2,
       timeoutMs: 5_000,
-      hint: `kubectl get nodes must show ${NODE} Ready without SchedulingDisabled; kubectl uncordon ${NODE} if it is still cordoned`,
-      run: recorded(async (r, ctx) => {
-        const node = await readNode(ctx, NODE);
-        const problem = rebuiltState(node, r);
-        if (problem) return fail(`a rebuilt ${NODE}, Ready and schedulable`, problem);
-        const state = [isReady(node!) ? 'Ready' : 'NotReady', ...(node!.spec?.unschedulable ? ['SchedulingDisabled'] : [])].join(',');
-        return state === 'Ready' ? pass(`${NODE} is Ready and schedulable`) : fail(`${NODE} Ready`, `${NODE} ${state}`, [node]);
-      }),
+      hint: `kubectl get nodes: ${NODE} must be Ready without SchedulingDisabled`,
+      run: recorded(checkBackInService),
     },
     {
       id: 'budget-held',
       title: `${DEPLOYMENT} never had fewer than ${MIN_AVAILABLE} replicas available`,
       points: 3,
-      hint: 'evict through kubectl drain (which honours the PodDisruptionBudget) before deleting the node; never delete pods or the node while they still serve',
-      run: recorded((r) => {
-        if (!watcherAlive(r)) {
-          return fail(
-            'the availability watcher running',
-            `its last heartbeat was at ${clock(r.heartbeat)}: it stopped (was the cluster down?), so the record may have a gap — kubelab reset drain starts it again`,
-          );
-        }
-        const dropped = dips(r.timeline, r.budget);
-        if (dropped.length) {
-          const worst = Math.min(...dropped.map((d) => d.available));
-          const first = dropped[0]!;
-          return fail(
-            `≥ ${r.budget} of ${REPLICAS} replicas available throughout`,
-            `${dropped.length} drop(s), down to ${worst} available (first at ${clock(first.from)}${first.to ? ` for ${((first.to - first.from) / 1000).toFixed(1)} s` : ', still'})`,
-            dropped,
-          );
-        }
-        return pass(`never fewer than ${r.lowest?.available ?? REPLICAS} available (budget ${r.budget}) since ${clock(r.startedAt)}`);
-      }),
+      hint: 'the chart on the lab page shows when availability fell and what the node was doing then',
+      run: recorded(checkBudgetHeld),
     },
   ],
-  async solve(ctx) {
-    await drain(ctx);
-    await deleteNode(ctx);
-    await requireNodes(ctx).rebuild(NODE);
-    await ctx.kubectl(['uncordon', NODE]);
-  },
+  solution: rebuildCommands,
   reset: restoreStart,
 };

@@ -1,8 +1,8 @@
-// The drain checks judge what happened, not only the end state: they read the timeline the
-// availability watcher recorded since the lab started.
-import type { V1ConfigMap, V1Node } from '@kubernetes/client-node';
+// The drain checks judge what happened, not only the end state: they read the timeline and the
+// departures the availability watcher recorded since the lab started.
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { fail, readObject, type CheckContext, type Observation } from '../../src/engine/sdk.ts';
-import { NODE, RECORD } from './constants.ts';
+import { RECORD } from './constants.ts';
 import { fromConfigMap, type AvailabilityRecord } from './watcher/record.ts';
 
 /** A moment of the timeline as a learner's clock shows it. */
@@ -20,12 +20,4 @@ export function recorded(run: (r: AvailabilityRecord, ctx: CheckContext) => Prom
       ? run(r, ctx)
       : fail(`the availability record ${RECORD.namespace}/${RECORD.name}`, 'none: kubelab start drain launches the watcher that writes it');
   };
-}
-
-/** Why the node is not the rebuilt one (registered again since the record started, so with another uid), or undefined when it is. */
-export function rebuiltState(node: V1Node | undefined, r: AvailabilityRecord): string | undefined {
-  if (!node) return `${NODE} is not registered (rebuild it: kubelab node rebuild ${NODE})`;
-  if (node.metadata?.uid === r.nodeUid)
-    return `the same ${NODE} as when the lab started (uid ${r.nodeUid.slice(0, 8)}…): it was not deleted and registered again`;
-  return undefined;
 }

@@ -1,6 +1,7 @@
-// Setting the stage: kuard under its PodDisruptionBudget, fully available, with a replica on
-// the node to drain, the node registered and schedulable, and a fresh availability watcher.
-import { PolicyV1Api, type V1Node, type V1Pod } from '@kubernetes/client-node';
+// Setting the stage: the node to drain holds two kuard replicas (under a budget that allows no
+// eviction yet), the cache with its emptyDir and the hand-made toolbox pod; kuard is fully
+// available; the node is registered and schedulable; a fresh availability watcher records it all.
+import { PolicyV1Api, type V1Pod } from '@kubernetes/client-node';
 import {
   DEFAULT_MAX_PODS,
   eventsWithReason,
@@ -8,158 +9,129 @@ import {
   isPodReady,
   parseNodes,
   pollUntil,
-  UserError,
-  workloadContainer,
   type LabContext,
-  type NodeOperations,
 } from '../../src/engine/sdk.ts';
-import { DEPLOYMENT, MIN_AVAILABLE, NAMESPACE, NODE, RECORD, REPLICAS } from './constants.ts';
+import { CACHE, DEPLOYMENT, MIN_AVAILABLE, NAMESPACE, NODE, ON_NODE, RECORD, REPLICAS, TOOLBOX } from './constants.ts';
+import { BUDGET, CACHE_DEPLOYMENT, kuard, NAMESPACES, TOOLBOX_POD } from './manifests.ts';
+import { otherSchedulableWorkers, restoreNode } from './nodes.ts';
 import { startWatcher } from './watcher/launch.ts';
 
 /** The notes' five workers (kubworker1…5) behind a control plane. */
 export const NODES = parseNodes('6', DEFAULT_MAX_PODS);
 
-const MANIFESTS = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${NAMESPACE}
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${RECORD.namespace}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${DEPLOYMENT}
-  namespace: ${NAMESPACE}
-  labels:
-    app: kuard
-spec:
-  replicas: ${REPLICAS}
-  selector:
-    matchLabels:
-      app: kuard
-  template:
-    metadata:
-      labels:
-        app: kuard
-    spec:
-      containers:
-${workloadContainer('kuard', '      ')}
----
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: ${DEPLOYMENT}
-  namespace: ${NAMESPACE}
-spec:
-  minAvailable: ${MIN_AVAILABLE}
-  selector:
-    matchLabels:
-      app: kuard
-`;
+const policy = (ctx: LabContext) => ctx.kc.makeApiClient(PolicyV1Api);
 
-/** Rebuilding a node happens on its machine, so only the provider that runs the nodes can do it. */
-export function requireNodes(ctx: LabContext): NodeOperations {
-  if (!ctx.nodes)
-    throw new UserError('this lab rebuilds a node, which kubelab can do only on clusters it created', {
-      fix: 'run it on a kubelab cluster: kubelab start drain',
-    });
-  return ctx.nodes;
+async function labPods(ctx: LabContext): Promise<V1Pod[]> {
+  return (await ctx.core.listNamespacedPod({ namespace: NAMESPACE })).items;
 }
 
-export async function readNode(ctx: { core: LabContext['core'] }, name: string): Promise<V1Node | undefined> {
-  return ignoreNotFound(ctx.core.readNode({ name }));
+const onNode = (pods: V1Pod[], app: string) =>
+  pods.filter((p) => p.metadata?.labels?.app === app && p.spec?.nodeName === NODE && !p.metadata?.deletionTimestamp && isPodReady(p));
+
+/** What keeps the workloads from the starting state, or undefined when they are in it. */
+async function startProblem(ctx: LabContext): Promise<string | undefined> {
+  const deployment = await ignoreNotFound(ctx.apps.readNamespacedDeployment({ name: DEPLOYMENT, namespace: NAMESPACE }));
+  if (deployment?.spec?.replicas !== REPLICAS || deployment.status?.availableReplicas !== REPLICAS) return 'kuard not at its replicas';
+  const pdb = await ignoreNotFound(policy(ctx).readNamespacedPodDisruptionBudget({ name: DEPLOYMENT, namespace: NAMESPACE }));
+  if (pdb?.spec?.minAvailable !== MIN_AVAILABLE || pdb.spec.maxUnavailable !== undefined) return 'the budget changed';
+  const pods = await labPods(ctx);
+  if (onNode(pods, 'kuard').length < ON_NODE) return `fewer than ${ON_NODE} kuard replicas on ${NODE}`;
+  if (onNode(pods, CACHE).length !== 1) return `no ${CACHE} pod on ${NODE}`;
+  const toolbox = pods.find((p) => p.metadata?.name === TOOLBOX);
+  if (!toolbox || toolbox.metadata?.ownerReferences?.length || onNode([toolbox], TOOLBOX).length !== 1)
+    return `no bare ${TOOLBOX} pod on ${NODE}`;
+  if (pods.length !== REPLICAS + 2 || pods.some((p) => p.metadata?.deletionTimestamp)) return 'other pods in the namespace';
+  return undefined;
 }
 
-/** kuard's replicas that are not on their way out. */
-async function kuardPods(ctx: LabContext): Promise<V1Pod[]> {
-  const pods = (await ctx.core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=kuard' })).items;
-  return pods.filter((p) => !p.metadata?.deletionTimestamp);
+/** Why pods wait, in a few words: the scheduler's latest complaint. */
+async function schedulingTrouble(ctx: LabContext): Promise<string> {
+  const why = (await eventsWithReason(ctx, NAMESPACE, 'FailedScheduling'))[0]?.message;
+  return why ? ` (${why.split('. ')[0]})` : '';
 }
 
-/** How many replicas are available, or undefined once the rollout is complete. */
-async function unavailable(ctx: LabContext): Promise<string | undefined> {
-  const d = await ctx.apps.readNamespacedDeployment({ name: DEPLOYMENT, namespace: NAMESPACE });
-  const done =
-    (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
-    (d.status?.availableReplicas ?? 0) >= REPLICAS &&
-    (d.status?.replicas ?? 0) === REPLICAS;
-  return done ? undefined : `${d.status?.availableReplicas ?? 0}/${REPLICAS} replicas available`;
+async function clearWorkloads(ctx: LabContext): Promise<void> {
+  await ctx.kubectl([
+    'delete',
+    'deployments,replicasets,pods,poddisruptionbudgets',
+    '--all',
+    '-n',
+    NAMESPACE,
+    '--wait=true',
+    '--timeout=180s',
+  ]);
+}
+
+/**
+ * Puts two kuard replicas, the cache and the toolbox on the node to drain: while they are
+ * created the other workers are cordoned, so the scheduler has one choice. Then kuard grows to
+ * its full size, spread by the scheduler as usual.
+ */
+async function placeOnNode(ctx: LabContext): Promise<void> {
+  const others = await otherSchedulableWorkers(ctx);
+  if (others.length) await ctx.kubectl(['cordon', ...others]);
+  try {
+    await ctx.apply([kuard(ON_NODE), BUDGET, CACHE_DEPLOYMENT, TOOLBOX_POD].join('---\n'));
+    await pollUntil(
+      async () => {
+        const pods = await labPods(ctx);
+        const placed = [onNode(pods, 'kuard').length, onNode(pods, CACHE).length, onNode(pods, TOOLBOX).length];
+        if (placed.join() === `${ON_NODE},1,1`) return { value: undefined };
+        return {
+          state: `Ready on ${NODE}: ${placed[0]} kuard, ${placed[1]} ${CACHE}, ${placed[2]} ${TOOLBOX}${await schedulingTrouble(ctx)}`,
+        };
+      },
+      {
+        timeoutMs: 180_000,
+        describe: `${ON_NODE} kuard replicas, the ${CACHE} and the ${TOOLBOX} Ready on ${NODE}`,
+        fix: `kubectl get pods -n ${NAMESPACE} -o wide; kubectl describe node ${NODE}`,
+      },
+    );
+  } finally {
+    if (others.length) await ctx.kubectl(['uncordon', ...others]);
+  }
 }
 
 async function waitAvailable(ctx: LabContext): Promise<void> {
   await pollUntil(
     async () => {
-      const state = await unavailable(ctx);
-      if (state === undefined) return { value: undefined };
-      const why = (await eventsWithReason(ctx, NAMESPACE, 'FailedScheduling'))[0]?.message;
-      return { state: why ? `${state} (${why.split('. ')[0]})` : state };
+      const d = await ctx.apps.readNamespacedDeployment({ name: DEPLOYMENT, namespace: NAMESPACE });
+      const done =
+        (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1) &&
+        d.status?.availableReplicas === REPLICAS &&
+        d.status?.replicas === REPLICAS;
+      if (done) return { value: undefined };
+      return { state: `${d.status?.availableReplicas ?? 0}/${REPLICAS} replicas available${await schedulingTrouble(ctx)}` };
     },
     {
-      timeoutMs: 90_000,
+      timeoutMs: 120_000,
       describe: `deployment ${NAMESPACE}/${DEPLOYMENT} to have all ${REPLICAS} replicas available`,
-      fix: `the workers need room for ${REPLICAS} more pods: remove other labs’ workloads (e.g. kubectl delete namespace kuard), or use another cluster with --name`,
+      fix: `the workers need room for ${REPLICAS} more pods: remove other labs’ workloads (kubectl get pods -A -o wide), or use another cluster with --name`,
     },
   );
 }
 
-/**
- * Makes sure the node to drain runs kuard, or the drain would prove nothing: while it holds
- * none, the lab moves a replica off the busiest node (its replacement lands on the emptiest),
- * one at a time, each once kuard is fully available again.
- */
-async function placeOnNode(ctx: LabContext): Promise<void> {
+/** A namespace on its way out takes no new objects: wait until it is gone (a learner may have deleted it). */
+async function waitNamespaceGone(ctx: LabContext): Promise<void> {
   await pollUntil(
     async () => {
-      const pods = await kuardPods(ctx);
-      if (pods.some((p) => p.spec?.nodeName === NODE)) return { value: undefined };
-      // A replica moved a moment ago may not show in the Deployment's status yet: count the pods too.
-      const waiting =
-        (await unavailable(ctx)) ??
-        (pods.filter(isPodReady).length === REPLICAS && pods.length === REPLICAS ? undefined : `${pods.length} replicas, not all Ready`);
-      if (waiting) return { state: `no replica on ${NODE}; ${waiting}` };
-      const busiest = [...Map.groupBy(pods, (p) => p.spec?.nodeName ?? '').values()].sort((a, b) => b.length - a.length)[0]![0]!;
-      await ignoreNotFound(ctx.core.deleteNamespacedPod({ name: busiest.metadata!.name!, namespace: NAMESPACE }));
-      return { state: `no replica on ${NODE}; moved ${busiest.metadata!.name} off ${busiest.spec?.nodeName}` };
+      const ns = await ignoreNotFound(ctx.core.readNamespace({ name: NAMESPACE }));
+      return ns?.metadata?.deletionTimestamp ? { state: `namespace ${NAMESPACE} terminating` } : { value: undefined };
     },
-    {
-      timeoutMs: 180_000,
-      describe: `a kuard replica on ${NODE}`,
-      fix: `kubectl get pods -n ${NAMESPACE} -o wide; kubectl get node ${NODE}`,
-    },
+    { timeoutMs: 180_000, describe: `namespace ${NAMESPACE} to finish terminating`, fix: `kubectl get all -n ${NAMESPACE}` },
   );
 }
 
-/** The lab's starting state: the node registered and schedulable, kuard fully available with a replica on it, and a fresh record. */
+/** The lab's starting state, from whatever the cluster holds; then a fresh record. */
 export async function restoreStart(ctx: LabContext): Promise<void> {
-  await ctx.apply(MANIFESTS);
-  if (!(await readNode(ctx, NODE))) await requireNodes(ctx).rebuild(NODE);
-  await ctx.kubectl(['uncordon', NODE]);
-  await waitAvailable(ctx);
-  await placeOnNode(ctx);
-  const pdb = await ctx.kc.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ name: DEPLOYMENT, namespace: NAMESPACE });
-  await startWatcher(
-    ctx.kc,
-    { namespace: NAMESPACE, deployment: DEPLOYMENT, node: NODE },
-    RECORD,
-    Number(pdb.spec?.minAvailable ?? MIN_AVAILABLE),
-  );
-}
-
-export async function drain(ctx: LabContext): Promise<void> {
-  if (await readNode(ctx, NODE)) await ctx.kubectl(['drain', NODE, '--ignore-daemonsets', '--timeout=120s']);
-}
-
-/** Deletes the node's Node object and waits until the API no longer has it. */
-export async function deleteNode(ctx: LabContext): Promise<void> {
-  if (await readNode(ctx, NODE)) await ctx.kubectl(['delete', 'node', NODE]);
-  await pollUntil(async () => ((await readNode(ctx, NODE)) ? { state: `Node ${NODE} still there` } : { value: undefined }), {
-    timeoutMs: 30_000,
-    intervalMs: 100,
-    describe: `Node ${NODE} to be deleted`,
-    fix: `kubectl get node ${NODE} -o yaml (a finalizer?)`,
-  });
+  await waitNamespaceGone(ctx);
+  await ctx.apply(NAMESPACES);
+  await restoreNode(ctx);
+  if (await startProblem(ctx)) {
+    await clearWorkloads(ctx);
+    await placeOnNode(ctx);
+    await ctx.apply(kuard(REPLICAS));
+    await waitAvailable(ctx);
+  }
+  await startWatcher(ctx.kc, { namespace: NAMESPACE, deployment: DEPLOYMENT, node: NODE }, RECORD, MIN_AVAILABLE);
 }

@@ -102,6 +102,7 @@ describe('availability record', () => {
     nodeUid: '14776c6d-1fc3-4993-a251-75b4806d7e5d',
     lowest: careful[3],
     timeline: careful,
+    departures: [{ t: 11, pod: 'drain/kuard-1', uid: 'u1', reason: 'EvictionByEvictionAPI' }],
   };
 
   it('round-trips through ConfigMap data, which holds only strings', () => {
@@ -109,6 +110,11 @@ describe('availability record', () => {
     expect(Object.values(data).every((v) => typeof v === 'string')).toBe(true);
     expect(data.deployment).toBe('drain/kuard');
     expect(fromConfigMap({ data })).toEqual(record);
+  });
+
+  it('reads a record written before departures were kept as one with none', () => {
+    const { departures: _, ...older } = toConfigMapData(record);
+    expect(fromConfigMap({ data: older })?.departures).toEqual([]);
   });
 
   it('is not a record when keys are missing or the timeline is not JSON', () => {

@@ -1,6 +1,7 @@
 // How the availability watcher stores what it saw: a ConfigMap that checks can read with
 // their read-only identity, and that the lab pages can watch from a browser.
 import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { Departure } from './departures.ts';
 import type { Sample } from './timeline.ts';
 
 /** What the watcher watches: a Deployment's availability and one node. */
@@ -30,6 +31,8 @@ export interface AvailabilityRecord {
   /** The fewest available replicas seen, kept even when old samples are dropped. */
   lowest: Sample | undefined;
   timeline: Sample[];
+  /** The pods that left the watched node since the watcher started, and how (DaemonSet pods aside). */
+  departures: Departure[];
 }
 
 /** How often the watcher refreshes its heartbeat, and how old a heartbeat may be before the watcher counts as stopped. */
@@ -48,6 +51,7 @@ export function toConfigMapData(record: AvailabilityRecord): Record<string, stri
     nodeUid: record.nodeUid,
     lowest: record.lowest ? JSON.stringify(record.lowest) : '',
     timeline: JSON.stringify(record.timeline),
+    departures: JSON.stringify(record.departures),
   };
 }
 
@@ -67,6 +71,8 @@ export function fromConfigMap(cm: V1ConfigMap | undefined): AvailabilityRecord |
       nodeUid: d.nodeUid ?? '',
       lowest: d.lowest ? (JSON.parse(d.lowest) as Sample) : undefined,
       timeline: JSON.parse(d.timeline) as Sample[],
+      // A record written before departures were kept has none.
+      departures: d.departures ? (JSON.parse(d.departures) as Departure[]) : [],
     };
   } catch {
     return undefined;

@@ -16,6 +16,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { statusOf } from '../../../src/engine/sdk.ts';
+import { disruptionReason, noteDeparture } from './departures.ts';
 import { HEARTBEAT_MS, toConfigMapData, type AvailabilityRecord, type RecordRef, type WatchTarget } from './record.ts';
 import { append, type Sample } from './timeline.ts';
 
@@ -106,6 +107,22 @@ export async function runWatcher(config: WatcherConfig): Promise<never> {
     () => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }),
     observe,
   );
+  /** A pod leaving the node: kept with the DisruptionTarget reason it carries, if any. */
+  const noteLeaving = (pod: V1Pod, gone: boolean) => {
+    if (!ready || ownedByDaemonSet(pod) || (!gone && !pod.metadata?.deletionTimestamp)) return;
+    const seen = {
+      t: Date.now(),
+      pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`,
+      uid: pod.metadata?.uid ?? '',
+      reason: disruptionReason(pod),
+    };
+    const next = noteDeparture(record.departures, seen);
+    if (next === record.departures) return;
+    record.departures = next;
+    dirty = true;
+  };
+  pods.on('update', (pod) => noteLeaving(pod, false));
+  pods.on('delete', (pod) => noteLeaving(pod, true));
 
   const record: AvailabilityRecord = {
     owner,
@@ -117,6 +134,7 @@ export async function runWatcher(config: WatcherConfig): Promise<never> {
     nodeUid: '',
     lowest: undefined,
     timeline: [],
+    departures: [],
   };
 
   const exit = async (why: string): Promise<never> => {
