@@ -20,11 +20,24 @@ export function canonicalIp(text: string): string | undefined {
   return v6.isIPv4MappedAddress() ? `::ffff:${v6.toIPv4Address().toString()}` : v6.toRFC5952String();
 }
 
+function namesOf(cert: NodeCertificate, type: 'ip' | 'dns'): string[] {
+  const san = parsed(cert).getExtension(SubjectAlternativeNameExtension);
+  return (san?.names.items ?? []).filter((name) => name.type === type).map((name) => name.value);
+}
+
 /** The certificate's IP SANs, canonical and sorted. */
 export function ipSans(cert: NodeCertificate): string[] {
-  const san = parsed(cert).getExtension(SubjectAlternativeNameExtension);
-  const ips = (san?.names.items ?? []).filter((name) => name.type === 'ip').map((name) => canonicalIp(name.value) ?? name.value);
-  return [...new Set(ips)].sort();
+  return [...new Set(namesOf(cert, 'ip').map((ip) => canonicalIp(ip) ?? ip))].sort();
+}
+
+/** The certificate's DNS SANs, lower-case and sorted (DNS names compare without case). */
+export function dnsSans(cert: NodeCertificate): string[] {
+  return [...new Set(namesOf(cert, 'dns').map((name) => name.toLowerCase()))].sort();
+}
+
+/** Every SAN, written as openssl lists them: DNS:kubernetes, IP:10.10.0.1. */
+export function allSans(cert: NodeCertificate): string[] {
+  return [...dnsSans(cert).map((name) => `DNS:${name}`), ...ipSans(cert).map((ip) => `IP:${ip}`)];
 }
 
 /** Every value of one subject attribute (CN, O…), in order. */

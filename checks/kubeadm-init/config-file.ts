@@ -1,0 +1,69 @@
+// A kubeadm configuration file as the learner wrote it: its documents by kind, and whether it
+// says what the notes' flags say. Pure functions of the text, unit-tested without a cluster.
+import { parseAllDocuments } from 'yaml';
+import { NOTES } from './constants.ts';
+
+type Document = Record<string, unknown>;
+
+/** The file's kubeadm documents by kind, or why the text is not one. */
+export function kubeadmDocuments(text: string): Map<string, Document> | string {
+  const docs = parseAllDocuments(text);
+  const broken = docs.find((doc) => doc.errors.length > 0);
+  if (broken) return `the YAML does not parse: ${broken.errors[0]!.message.split('\n')[0]}`;
+  const byKind = new Map<string, Document>();
+  for (const doc of docs) {
+    const value = doc.toJS() as unknown;
+    if (!value || typeof value !== 'object') continue;
+    const { apiVersion, kind } = value as Document;
+    if (typeof apiVersion === 'string' && apiVersion.startsWith('kubeadm.k8s.io/') && typeof kind === 'string')
+      byKind.set(kind, value as Document);
+  }
+  return byKind.size > 0 ? byKind : 'no document with apiVersion kubeadm.k8s.io/…';
+}
+
+function field(doc: Document | undefined, path: string): unknown {
+  return path.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Document)[key] : undefined), doc);
+}
+
+interface Expectation {
+  kind: string;
+  path: string;
+  value: string;
+  /** The kubeadm init flag the field stands for. */
+  flag: string;
+}
+
+/** What ClusterConfiguration must say: settings of the whole cluster. */
+export const CLUSTER_SETTINGS: Expectation[] = [
+  { kind: 'ClusterConfiguration', path: 'networking.podSubnet', value: NOTES.podSubnet, flag: '--pod-network-cidr' },
+  { kind: 'ClusterConfiguration', path: 'networking.serviceSubnet', value: NOTES.serviceSubnet, flag: '--service-cidr' },
+];
+
+/** What InitConfiguration must say: settings of the one machine kubeadm init runs on. */
+export const NODE_SETTINGS: Expectation[] = [
+  {
+    kind: 'InitConfiguration',
+    path: 'localAPIEndpoint.advertiseAddress',
+    value: NOTES.advertiseAddress,
+    flag: '--apiserver-advertise-address',
+  },
+  {
+    kind: 'InitConfiguration',
+    path: 'nodeRegistration.name',
+    value: NOTES.nodeName,
+    flag: '--node-name (the notes took it from the hostname)',
+  },
+];
+
+/** The first expectation the documents miss, said so that it points at the field, not the value. */
+export function settingsProblem(docs: Map<string, Document>, expected: Expectation[]): string | undefined {
+  for (const { kind, path, value, flag } of expected) {
+    const doc = docs.get(kind);
+    if (!doc) return `no ${kind} document`;
+    const found = field(doc, path);
+    if (typeof found !== 'string' || found.trim() !== value) {
+      return `${kind} ${path} is ${found === undefined ? 'not set' : JSON.stringify(found)}, which is not what the notes' ${flag} says`;
+    }
+  }
+  return undefined;
+}
