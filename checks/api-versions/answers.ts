@@ -37,7 +37,7 @@ export function judgeRetired(answer: string | undefined, notes: string[], served
 
 /** The fields `kubectl explain deployment.spec` marks required, as a person might write them. */
 export function fieldsOf(answer: string | undefined): string[] {
-  return wordsOf(answer).map((w) => w.toLowerCase().replace(/^(deployment\.)?spec\./, ''));
+  return [...new Set(wordsOf(answer).map((w) => w.toLowerCase().replace(/^(deployment\.)?spec\./, '')))].sort();
 }
 
 export function judgeRequired(answer: string | undefined, required: string[]): Verdict {

@@ -31,7 +31,7 @@ export const deploymentCheck: Check = {
   id: 'deployment',
   title: `Deployment ${name} runs ${replicas} replicas through apps/v1`,
   points: 2,
-  timeoutMs: 10_000,
+  timeoutMs: 5_000,
   hint: `kubectl explain deployment.spec shows what apps/v1 requires that extensions/v1beta1 filled in by itself; the API server's error names it too`,
   async run(ctx) {
     const d = await readDeployment(ctx);
@@ -66,7 +66,7 @@ export const serviceCheck: Check = {
   id: 'service',
   title: `Service ${name} sends port ${APP.servicePort} to the Deployment's pods`,
   points: 1,
-  timeoutMs: 10_000,
+  timeoutMs: 5_000,
   hint: `kubectl get endpointslices -n ${namespace} -l kubernetes.io/service-name=${name} shows which pods and ports the Service reaches; its selector and targetPort must match the pod template`,
   async run(ctx) {
     const service = await readService(ctx);
@@ -94,7 +94,7 @@ export const budgetCheck: Check = {
   id: 'budget',
   title: `PodDisruptionBudget ${name} keeps ${APP.minAvailable} of the Deployment's pods available`,
   points: 1,
-  timeoutMs: 10_000,
+  timeoutMs: 5_000,
   hint: `kubectl explain poddisruptionbudget.spec: keep the legacy budget and a selector that picks the Deployment's pods (an empty selector means something else in policy/v1)`,
   async run(ctx) {
     const pdb = await readObject<V1PodDisruptionBudget>(ctx, 'policy/v1', 'PodDisruptionBudget', name, namespace);

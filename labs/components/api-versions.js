@@ -1,0 +1,81 @@
+// Helpers for the API versions page: rows for its tables, as pure functions of the objects the
+// kube.js cells return and of the lab's names (data/api-versions.json, from the lab's constants).
+
+/** A group/version as `kubectl api-versions` prints it, from an APIService ("v1" for the core group). */
+export function groupVersion(apiService) {
+  const {group, version} = apiService.spec ?? {};
+  return group ? `${group}/${version}` : version;
+}
+
+/** The notes' list next to what this cluster serves: one row per group/version seen in either. */
+export function comparisonRows(notes, apiServices) {
+  const served = new Set(apiServices.map(groupVersion));
+  return [...new Set([...notes, ...served])].sort().map((gv) => ({
+    "group/version": gv,
+    "notes' cluster (1.8)": notes.includes(gv) ? "served" : "",
+    "this cluster": served.has(gv) ? "served" : "gone"
+  }));
+}
+
+/**
+ * A watch that yields nothing, rather than failing its cell, for a kind that a built site's snapshot
+ * of the cluster does not hold; with the bridge it is the watch itself.
+ */
+export async function* orNothing(watch) {
+  try {
+    yield* watch;
+  } catch (error) {
+    if (error?.state !== "snapshot") throw error;
+    yield [];
+  }
+}
+
+/** The learner's recorded answers, one row per key, the way they typed them. */
+export function answerRows(data = {}) {
+  return Object.entries(data)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => ({key, value}));
+}
+
+const labels = (labels = {}) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",") || "none";
+
+function deploymentRow(d) {
+  const s = d.status ?? {};
+  return {kind: "Deployment", name: d.metadata.name, state: `${s.availableReplicas ?? 0}/${d.spec?.replicas ?? 0} available; selector ${labels(d.spec?.selector?.matchLabels)}`};
+}
+
+function serviceRow(s) {
+  return {kind: "Service", name: s.metadata.name, state: (s.spec?.ports ?? []).map((p) => `${p.port} → ${p.targetPort}`).join(", ")};
+}
+
+function ingressRow(i) {
+  const paths = (i.spec?.rules ?? []).flatMap((r) =>
+    (r.http?.paths ?? []).map((p) => `${r.host ?? "*"}${p.path ?? ""} (${p.pathType}) → ${p.backend?.service?.name ?? "?"}:${p.backend?.service?.port?.number ?? p.backend?.service?.port?.name ?? "?"}`)
+  );
+  return {kind: "Ingress", name: i.metadata.name, state: `class ${i.spec?.ingressClassName ?? "(none)"}; ${paths.join("; ") || "no rules"}`};
+}
+
+function budgetRow(b) {
+  const s = b.status ?? {};
+  return {kind: "PodDisruptionBudget", name: b.metadata.name, state: `minAvailable ${b.spec?.minAvailable ?? "-"}; counts ${s.expectedPods ?? 0} pods; disruptions allowed now: ${s.disruptionsAllowed ?? 0}`};
+}
+
+function cronJobRow(c) {
+  return {kind: "CronJob", name: c.metadata.name, state: `"${c.spec?.schedule}", ${c.spec?.concurrencyPolicy ?? "Allow"}${c.spec?.suspend ? ", suspended" : ""}`};
+}
+
+/** What the learner's migration has created so far, one row per object, in the learner's own terms. */
+export function migrationRows({deployments = [], services = [], ingresses = [], budgets = [], cronJobs = []}) {
+  return [...deployments.map(deploymentRow), ...services.map(serviceRow), ...ingresses.map(ingressRow), ...budgets.map(budgetRow), ...cronJobs.map(cronJobRow)];
+}
+
+/** What a migration from the notes' versions changes, field by field: shown once the exercise passes. */
+export const MIGRATION_CHANGES = [
+  {kind: "Deployment", was: "extensions/v1beta1; spec.selector filled in from the template's labels", now: "apps/v1; spec.selector required, and it must match the template's labels"},
+  {kind: "Ingress", was: "extensions/v1beta1; backend.serviceName, backend.servicePort", now: "networking.k8s.io/v1; backend.service.name, backend.service.port.number (or .name)"},
+  {kind: "Ingress", was: "no pathType (each controller decided how to match)", now: "pathType required: Prefix matches /api and every path under /api/"},
+  {kind: "Ingress", was: "annotation kubernetes.io/ingress.class", now: "spec.ingressClassName, naming an IngressClass object"},
+  {kind: "PodDisruptionBudget", was: "policy/v1beta1; an empty selector matched no pod", now: "policy/v1; an empty selector matches every pod in the namespace"},
+  {kind: "CronJob", was: "batch/v1beta1", now: "batch/v1; same fields (plus an optional timeZone)"},
+  {kind: "ClusterRoleBinding", was: "rbac.authorization.k8s.io/v1beta1", now: "rbac.authorization.k8s.io/v1; same fields"}
+];
