@@ -11,7 +11,7 @@ import { budgetCheck, cronJobCheck, deploymentCheck, serviceCheck } from './work
 export const migrateManifest: Exercise = {
   id: 'migrate-manifest',
   title: 'Migrate the legacy manifest',
-  task: `Save the legacy manifest (ConfigMap ${LEGACY.namespace}/${LEGACY.name}, key ${LEGACY.key}) to a file, and change it until it applies and the application runs as it was meant to: Deployment ${APP.name} with ${APP.replicas} replicas behind Service ${APP.name}, requests for ${APP.host}${APP.path} and every path under it sent to that Service's port ${APP.servicePort} by an Ingress of class ${APP.ingressClass}, a budget that keeps ${APP.minAvailable} pod available, CronJob ${APP.cronJob} on its schedule, and the notes' flannel binding.`,
+  task: `Save the legacy manifest (ConfigMap ${LEGACY.namespace}/${LEGACY.name}, key ${LEGACY.key}) to a file and change it until it applies and the application runs as meant: Deployment ${APP.name} (${APP.replicas} replicas) behind Service ${APP.name}; Ingress ${APP.name}, class ${APP.ingressClass} named in the field, sending ${APP.host}${APP.path} and every path under it to port ${APP.servicePort} of that Service; budget ${APP.name} keeping ${APP.minAvailable} pod available; CronJob ${APP.cronJob} on its schedule; the notes' flannel binding.`,
   checks: [deploymentCheck, serviceCheck, ingressCheck, ingressClassCheck, budgetCheck, cronJobCheck, bindingCheck],
   solution: () => [
     `kubectl apply -f - <<'EOF'\n${migratedManifest(WORKLOAD_IMAGE)}EOF`,

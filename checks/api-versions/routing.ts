@@ -18,8 +18,8 @@ export function selects(selector: V1LabelSelector | undefined, labels: Record<st
   );
 }
 
-/** An empty selector: policy/v1 reads it as every pod of the namespace (policy/v1beta1 read it as none). */
-export function isEmptySelector(selector: V1LabelSelector | undefined): boolean {
+/** An empty selector ({}): policy/v1 reads it as every pod of the namespace (policy/v1beta1 read it as none). */
+export function isEmptySelector(selector: V1LabelSelector): boolean {
   return !Object.keys(selector?.matchLabels ?? {}).length && !(selector?.matchExpressions ?? []).length;
 }
 

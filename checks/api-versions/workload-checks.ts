@@ -99,7 +99,8 @@ export const budgetCheck: Check = {
   async run(ctx) {
     const pdb = await readObject<V1PodDisruptionBudget>(ctx, 'policy/v1', 'PodDisruptionBudget', name, namespace);
     if (!pdb) return fail(`PodDisruptionBudget ${namespace}/${name}`, notThere('PodDisruptionBudget'));
-    if (isEmptySelector(pdb.spec?.selector))
+    if (!pdb.spec?.selector) return fail('a selector for the Deployment’s pods', 'no selector, so the budget covers no pod', [pdb]);
+    if (isEmptySelector(pdb.spec.selector))
       return fail('a selector for the Deployment’s pods', 'an empty selector, which policy/v1 reads as every pod in the namespace', [pdb]);
     const deployment = await readDeployment(ctx);
     if (!deployment) return fail(`a budget for the pods of Deployment ${name}`, `no Deployment ${name} yet`, [pdb]);
