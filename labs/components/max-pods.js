@@ -1,25 +1,43 @@
 // Helpers for the max-pods page: how each worker's pod slots are used, counted the way the
-// scheduler counts them. Pure functions of the objects the kube.js cells return, and of where
-// kuard runs ({namespace, label: {key, value}}, from data/max-pods.json: the lab's constants).
+// scheduler counts them, and which of the lab's two sizes this cluster runs. Pure functions of
+// the objects the kube.js cells return and of data/max-pods.json (the lab's constants).
+
+const KWOK = "kwok.x-k8s.io/node";
+const CONFIGZ = "kubelab.dev/kubelet-configz";
 
 const isKuard = (where) => (pod) => pod.metadata?.namespace === where.namespace && pod.metadata?.labels?.[where.label.key] === where.label.value;
 const isActive = (pod) => pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed";
 const isControlPlane = (node) => "node-role.kubernetes.io/control-plane" in (node.metadata?.labels ?? {});
 const isReady = (pod) => pod.status?.phase === "Running" && (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+const byName = (a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name));
+
+/** The workers, by name. */
+export function workers(nodes) {
+  return nodes.filter((n) => !isControlPlane(n)).sort(byName);
+}
+
+/** "local" where kwok plays every worker's kubelet, "kind" where real kubelets run, undefined before the nodes are known. */
+export function providerOf(nodes) {
+  const list = workers(nodes);
+  if (list.length === 0) return undefined;
+  return list.every((n) => KWOK in (n.metadata?.annotations ?? {})) ? "local" : "kind";
+}
+
+/** The lab's size on this cluster: the notes' numbers with kwok, the smaller one with real containers. */
+export function scaleFor(nodes, scales) {
+  return providerOf(nodes) === "local" ? scales.notes : scales.containers;
+}
 
 /** One row per worker: allocatable pods, kuard pods and other pods bound to it, free slots. */
 export function workerLoad(nodes, pods, where) {
   const active = pods.filter(isActive);
-  return nodes
-    .filter((n) => !isControlPlane(n))
-    .map((node) => {
-      const name = node.metadata?.name;
-      const here = active.filter((p) => p.spec?.nodeName === name);
-      const kuard = here.filter(isKuard(where)).length;
-      const allocatable = Number(node.status?.allocatable?.pods ?? 0);
-      return {node: name, allocatable, kuard, other: here.length - kuard, free: Math.max(0, allocatable - here.length)};
-    })
-    .sort((a, b) => a.node.localeCompare(b.node));
+  return workers(nodes).map((node) => {
+    const name = node.metadata?.name;
+    const here = active.filter((p) => p.spec?.nodeName === name);
+    const kuard = here.filter(isKuard(where)).length;
+    const allocatable = Number(node.status?.allocatable?.pods ?? 0);
+    return {node: name, allocatable, kuard, other: here.length - kuard, free: Math.max(0, allocatable - here.length)};
+  });
 }
 
 /** The same rows in long form, for a stacked bar chart: one row per worker and kind of pod. */
@@ -41,4 +59,49 @@ export function arithmetic(load) {
   const slots = load.reduce((sum, w) => sum + w.allocatable, 0);
   const other = load.reduce((sum, w) => sum + w.other, 0);
   return {workers: load.length, slots, other, room: load.reduce((sum, w) => sum + Math.max(0, w.allocatable - w.other), 0)};
+}
+
+/** The smallest limit, the same on every worker, that leaves a place for every replica next to the other pods. */
+export function smallestLimit(load, replicas) {
+  if (load.length === 0) return undefined;
+  let limit = 0;
+  while (load.reduce((sum, w) => sum + Math.max(0, limit - w.other), 0) < replicas) limit++;
+  return limit;
+}
+
+/** How many workers report at least `raised` allocatable pods: Exercise 2's progress, which gives no answer of Exercise 1 away. */
+export function raisedCount(nodes, raised) {
+  const list = workers(nodes);
+  return {raised: list.filter((n) => Number(n.status?.allocatable?.pods ?? 0) >= raised).length, of: list.length};
+}
+
+/** Per worker: what its Node reports, and what its kubelet runs with where the page can see it (kwok's stand-in kubelet; a real one serves it at /configz). */
+export function kubeletRows(nodes) {
+  return workers(nodes).map((node) => {
+    const configz = node.metadata?.annotations?.[CONFIGZ];
+    let running = "see /configz";
+    try {
+      if (configz) running = String(JSON.parse(configz).kubeletconfig?.maxPods ?? "?");
+    } catch {
+      running = "?";
+    }
+    return {node: node.metadata?.name, "Node reports (allocatable pods)": node.status?.allocatable?.pods, "kubelet runs with (maxPods)": running};
+  });
+}
+
+/** The newest FailedScheduling message among the events, or undefined. */
+export function latestFailure(events) {
+  const time = (e) => String(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? "");
+  return events
+    .filter((e) => e.reason === "FailedScheduling")
+    .sort((a, b) => time(b).localeCompare(time(a)))[0]?.message;
+}
+
+/** A heading and paragraphs of plain text, for content that appears only once an exercise passes. */
+export function section(title, paragraphs) {
+  const root = document.createElement("div");
+  const heading = document.createElement("h3");
+  heading.textContent = title;
+  root.append(heading, ...paragraphs.map((content) => Object.assign(document.createElement("p"), {textContent: content})));
+  return root;
 }
