@@ -1,3 +1,4 @@
+import { delimiter, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_MAX_PODS } from './cluster/shape.ts';
 import { debugging, errorLine, stackTrace, UserError } from './errors.ts';
@@ -5,6 +6,7 @@ import { consoleProgress } from './progress.ts';
 import { addLabCommands } from './commands/labs.ts';
 import { addNodeCommands } from './commands/node.ts';
 import { addImageCommands } from './commands/image.ts';
+import { addWorkshopCommands } from './commands/workshop.ts';
 import { nameOption, providerOption } from './commands/options.ts';
 import type { ClusterTarget } from './target.ts';
 import type { UpOptions } from './commands/cluster.ts';
@@ -36,8 +38,12 @@ export function program(): Command {
         ),
     })
     .option('--debug', 'print what lies behind a failure: the objects and events behind failed checks, the stack of an unexpected error')
+    .option('--labs <dir>', 'also load the labs in DIR, one lab a folder (several allowed)', (v, p: string[]) => [...p, v], [])
     .hook('preAction', (command) => {
       if (command.opts().debug) process.env.KUBELAB_DEBUG = '1';
+      // Read by the registry when it first loads, and inherited by every process kubelab starts.
+      const labs = (command.opts().labs as string[]).map((dir) => resolve(dir));
+      if (labs.length) process.env.KUBELAB_LABS = [...(process.env.KUBELAB_LABS?.split(delimiter) ?? []), ...labs].join(delimiter);
     });
 
   cli
@@ -128,6 +134,7 @@ export function program(): Command {
   addLabCommands(cli, progress);
   addNodeCommands(cli, progress);
   addImageCommands(cli, progress);
+  addWorkshopCommands(cli, progress);
   return cli;
 }
 

@@ -17,6 +17,8 @@
 // the address bar. Each request carries it as a Bearer token; the bridge also refuses other
 // origins and non-loopback Host names. A build of the site has no token: there the cells show
 // the snapshot of the cluster the build's data loader took (data/cluster.json).
+// A workshop server (kubelab workshop serve) serves the site and each learner's bridge on one
+// HTTPS origin: its links say `#kubelab=here.<token>`, stored as port 0, "this page's origin".
 //
 // Every watch of a page shares one stream from the bridge (see WatchHub), and each says on the
 // page when the bridge or the cluster is down, then resumes by itself when they are back.
@@ -45,9 +47,9 @@ export class KubeError extends Error {
 // ---- credentials --------------------------------------------------------------------------
 
 function readCredentials() {
-  const match = /(^#|&)kubelab=(\d{1,5})\.([A-Za-z0-9_-]{20,100})(?=&|$)/.exec(location.hash);
+  const match = /(^#|&)kubelab=(\d{1,5}|here)\.([A-Za-z0-9_-]{20,100})(?=&|$)/.exec(location.hash);
   if (match) {
-    const credentials = {port: Number(match[2]), token: match[3]};
+    const credentials = {port: match[2] === "here" ? 0 : Number(match[2]), token: match[3]};
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
     } catch {
@@ -179,7 +181,7 @@ class Kube {
     const {port, token} = this.credentials;
     let response;
     try {
-      response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      response = await fetch(port === 0 ? path : `http://127.0.0.1:${port}${path}`, {
         method,
         signal,
         cache: "no-store",

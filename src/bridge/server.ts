@@ -1,8 +1,10 @@
 // The kubelab bridge: a small HTTP server on 127.0.0.1 through which the lab site's pages
 // read the cluster, watch it, run checks and make the few allowed changes.
 // Every request passes, in order: URL length, Host (DNS rebinding), Origin (the site alone),
-// declared body size, CORS preflight, token, path, method, concurrency; only then does a route
+// declared body size, path, CORS preflight, token, method, concurrency; only then does a route
 // run, and only routes talk to the cluster (through Cluster.forward, which counts the calls).
+// The pipeline (bridgeHandler) takes its Host, Origin and token checks from a Gate, so that a
+// workshop server runs the same rules for each learner's cluster.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,46 +52,92 @@ function preflight(req: IncomingMessage, res: ServerResponse, route: Route, cors
   res.end();
 }
 
-export async function startBridge(options: BridgeOptions): Promise<Bridge> {
-  const token = randomBytes(32).toString('base64url');
-  const cluster = new Cluster(options.cluster);
-  const siteOrigin = new URL(options.siteOrigin).origin;
-  let port = 0;
-  let active = 0;
-  let watches = 0;
+/** How many requests one holder of access has in flight, counted against the bridge's limits. */
+export interface Counters {
+  active: number;
+  watches: number;
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Whom the credentials of a request let in: the cluster they open, and the counters their limits use. */
+export interface Principal {
+  cluster: Cluster;
+  counters: Counters;
+}
+
+/**
+ * Who may use a bridge. The bridge of `kubelab serve` admits the site on loopback holding this
+ * start's token; a workshop server admits its own origin and maps each learner's token to that
+ * learner's cluster. Both throw an HttpError to refuse.
+ */
+export interface Gate {
+  /** Host and Origin; returns the headers every answer carries (CORS). */
+  admit(req: IncomingMessage): Record<string, string>;
+  /** The credentials (after the path and preflight are checked): whose cluster, whose limits. */
+  authorize(req: IncomingMessage): Principal;
+}
+
+/**
+ * The bridge's request pipeline behind a gate: URL length, Host and Origin, declared body size,
+ * path, CORS preflight, credentials, method, concurrency; only then a route, and only routes
+ * talk to the cluster.
+ */
+export function bridgeHandler(
+  gate: Gate,
+  log?: (line: string) => void,
+  failure = 'the bridge failed; see the terminal of kubelab serve',
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     let cors: Record<string, string> = {};
     try {
       if ((req.url ?? '').length > limits.urlChars) throw new HttpError(414, 'URL too long');
-      checkHost(req, port);
-      cors = corsHeaders(checkOrigin(req, siteOrigin));
+      cors = gate.admit(req);
       if (Number(req.headers['content-length'] ?? 0) > limits.bodyBytes || (req.headers['transfer-encoding'] && req.method !== 'POST')) {
         throw new HttpError(413, `request body larger than ${limits.bodyBytes} bytes`, { Connection: 'close' });
       }
       const url = requestUrl(req);
       const { route, param } = findRoute(url.pathname);
       if (req.method === 'OPTIONS') return preflight(req, res, route, cors);
-      checkToken(req, token);
+      const { cluster, counters } = gate.authorize(req);
       checkMethod(route, req.method);
-      if (route.stream ? watches >= limits.watches : active >= limits.concurrent)
+      if (route.stream ? counters.watches >= limits.watches : counters.active >= limits.concurrent)
         throw new HttpError(429, 'too many requests at once', { 'Retry-After': '1' });
-      if (route.stream) watches++;
-      else active++;
+      if (route.stream) counters.watches++;
+      else counters.active++;
       try {
         await route.handle({ req, res, url, cluster, headers: cors, param });
       } finally {
-        if (route.stream) watches--;
-        else active--;
+        if (route.stream) counters.watches--;
+        else counters.active--;
       }
     } catch (error) {
       if (!(error instanceof HttpError))
-        options.log?.(
+        log?.(
           `bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${process.env.KUBELAB_DEBUG ? ((error as Error).stack ?? error) : String((error as Error).message ?? error).split('\n')[0]}`,
         );
-      sendError(res, error instanceof HttpError ? error : new HttpError(500, 'the bridge failed; see the terminal of kubelab serve'), cors);
+      sendError(res, error instanceof HttpError ? error : new HttpError(500, failure), cors);
     }
-  }
+  };
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const token = randomBytes(32).toString('base64url');
+  const cluster = new Cluster(options.cluster);
+  const siteOrigin = new URL(options.siteOrigin).origin;
+  let port = 0;
+  const counters: Counters = { active: 0, watches: 0 };
+  const handle = bridgeHandler(
+    {
+      admit(req) {
+        checkHost(req, port);
+        return corsHeaders(checkOrigin(req, siteOrigin));
+      },
+      authorize(req) {
+        checkToken(req, token);
+        return { cluster, counters };
+      },
+    },
+    options.log,
+  );
 
   const server: Server = createServer({ maxHeaderSize: limits.headerBytes }, (req, res) => void handle(req, res));
   applyServerLimits(server);
