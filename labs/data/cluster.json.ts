@@ -18,6 +18,8 @@ const KINDS: [string, string][] = [
   ['apps/v1', 'Deployment'],
   ['apps/v1', 'ReplicaSet'],
   ['apps/v1', 'DaemonSet'],
+  ['networking.k8s.io/v1', 'Ingress'],
+  ['batch/v1', 'CronJob'],
   ['policy/v1', 'PodDisruptionBudget'],
   ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
   ['rbac.authorization.k8s.io/v1', 'ClusterRole'],

@@ -38,7 +38,7 @@ export interface LabContext {
   objects: KubernetesObjectApi;
   /** Runs the pinned kubectl against the lab cluster; throws on a non-zero exit. */
   kubectl(args: string[], input?: string): Promise<string>;
-  /** Server-side applies YAML documents (as kubectl apply --server-side would). */
+  /** Applies YAML documents client-side, as a learner's kubectl apply does (last-applied-configuration is recorded). */
   apply(yaml: string): Promise<void>;
   /** What only the cluster's provider can do to a node; absent on clusters kubelab did not create. */
   nodes?: NodeOperations;

@@ -21,7 +21,8 @@ describe('checker engine', () => {
   it("on a context kubelab did not create, checks read with the user's credentials and create nothing", async () => {
     const result = kubelab(['check', 'api-versions', '--context', cluster.access.context], { KUBECONFIG: cluster.access.kubeconfig });
     expect(result.status, result.stderr).toBe(1); // unsolved: the checks ran and failed
-    expect(result.stdout).toMatch(/0\/3 checks passed/);
+    // Unsolved on a fresh cluster: every check ran and none passed.
+    expect(result.stdout).toMatch(/ 0\/\d+ checks passed/);
     const namespaces = (await cluster.core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(namespaces).not.toContain('kubelab-system');
   });
