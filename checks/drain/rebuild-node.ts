@@ -26,13 +26,12 @@ function checkDeletedWhenEmpty(r: AvailabilityRecord): Observation {
   const bad = unsafeDeletions(r.timeline)[0];
   if (bad) {
     const state = bad.before.node === 'cordoned' ? 'cordoned' : 'still schedulable';
-    return fail(
-      `${NODE} cordoned and empty when deleted`,
-      `deleted at ${clock(bad.t)} while ${state}, holding ${bad.before.nodePods} pods outside DaemonSets`,
-      [bad],
-    );
+    const found = bad.before.nodePods
+      ? `deleted at ${clock(bad.t)} while ${state}, holding ${bad.before.nodePods} pods outside DaemonSets`
+      : `deleted at ${clock(bad.t)} before any drain had emptied it`;
+    return fail(`${NODE} drained when deleted`, found, [bad]);
   }
-  return pass(`${NODE} deleted at ${clock(all[0]!.t)}, cordoned and drained`);
+  return pass(`${NODE} deleted at ${clock(all[0]!.t)}, once drained`);
 }
 
 async function tokenDescription(ctx: CheckContext, id: string): Promise<string | undefined> {

@@ -1,5 +1,9 @@
 // Helpers for the drain page: read the availability record the lab's watcher keeps in
-// ConfigMap kubelab/drain-availability (see checks/drain/watcher/record.ts), and shape it for Plot.
+// ConfigMap kubelab/drain-availability (see checks/drain/watcher/record.ts), shape it for Plot,
+// and tell which provider runs the cluster so the page shows commands that work there.
+
+const EVICTION_REASON = "EvictionByEvictionAPI";
+const KWOK_ANNOTATION = "kwok.x-k8s.io/node";
 
 /** The record in a ConfigMap, or null when there is none yet. */
 export function parseRecord(configMap) {
@@ -12,7 +16,8 @@ export function parseRecord(configMap) {
       budget: Number(d.budget),
       startedAt: Date.parse(d.startedAt),
       heartbeat: Date.parse(d.heartbeat),
-      timeline: JSON.parse(d.timeline)
+      timeline: JSON.parse(d.timeline),
+      departures: d.departures ? JSON.parse(d.departures) : []
     };
   } catch {
     return null;
@@ -61,12 +66,56 @@ export function belowBudget(record) {
   return result;
 }
 
-/** How many pods of the Deployment run on each node, for a table. */
-export function podsPerNode(pods) {
-  const counts = new Map();
-  for (const pod of pods) {
-    const node = pod.spec?.nodeName ?? "(Pending)";
-    counts.set(node, (counts.get(node) ?? 0) + 1);
-  }
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([node, pods]) => ({node, pods}));
+/** How a pod left the node, in words. */
+function howItLeft(reason) {
+  if (reason === EVICTION_REASON) return "evicted (Eviction API)";
+  return reason ? `removed: ${reason}` : "deleted without an eviction";
+}
+
+/** The pods that left the watched node, oldest first, as table rows. */
+export function departureRows(record) {
+  return record.departures.map((d) => ({
+    time: new Date(d.t).toLocaleTimeString(),
+    pod: d.pod,
+    "how it left": howItLeft(d.reason)
+  }));
+}
+
+/** The lab's pods, one row each: where they run and what owns them. */
+export function podRows(pods) {
+  return [...pods]
+    .sort((a, b) => (a.spec?.nodeName ?? "").localeCompare(b.spec?.nodeName ?? "") || a.metadata.name.localeCompare(b.metadata.name))
+    .map((pod) => ({
+      pod: pod.metadata.name,
+      node: pod.spec?.nodeName ?? "(Pending)",
+      "owned by": pod.metadata.ownerReferences?.[0]?.kind ?? "nothing",
+      status: pod.metadata.deletionTimestamp ? "Terminating" : (pod.status?.phase ?? "")
+    }));
+}
+
+/** "local" when kwok plays the kubelets, "kind" when the nodes are kind containers, undefined before the nodes are known. */
+export function providerOf(nodes) {
+  if (!nodes.length) return undefined;
+  if (nodes.some((n) => n.metadata?.annotations?.[KWOK_ANNOTATION] !== undefined)) return "local";
+  return nodes.some((n) => n.spec?.providerID?.startsWith("kind://")) ? "kind" : "other";
+}
+
+/** The kind cluster's control-plane container, read from its Node's providerID (kind://docker/<cluster>/<container>). */
+export function controlPlaneContainer(nodes) {
+  const controlPlane = nodes.find((n) => Object.hasOwn(n.metadata?.labels ?? {}, "node-role.kubernetes.io/control-plane"));
+  return controlPlane?.spec?.providerID?.split("/").at(-1);
+}
+
+/** The certificate requests joining nodes made with a bootstrap token, newest first, as table rows. */
+export function csrRows(csrs) {
+  return csrs
+    .filter((c) => c.spec?.username?.startsWith("system:bootstrap:"))
+    .sort((a, b) => Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp))
+    .map((c) => ({
+      name: c.metadata.name,
+      requestor: c.spec.username,
+      signer: c.spec.signerName,
+      created: new Date(c.metadata.creationTimestamp).toLocaleTimeString(),
+      condition: [...(c.status?.conditions ?? []).map((x) => x.type), ...(c.status?.certificate ? ["Issued"] : [])].join(",")
+    }));
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import drain from '../../checks/drain/index.ts';
-import { NAMESPACE, NODE, RECORD } from '../../checks/drain/constants.ts';
+import { MIN_AVAILABLE, NAMESPACE, NODE, ON_NODE, RECORD, TOOLBOX } from '../../checks/drain/constants.ts';
 import { ensureBinaries } from '../../src/binaries/index.ts';
 import { LocalProvider } from '../../src/cluster/local/index.ts';
 import { loadKubeConfig } from '../../src/kube/client.ts';
@@ -36,8 +36,14 @@ const alive = (pid: number) => {
   }
 };
 let kubectlPath = '';
-const kubectl = (...args: string[]) => {
-  const result = spawnSync(kubectlPath, ['--kubeconfig', provider.access(NAME).kubeconfig, ...args], { encoding: 'utf8', timeout: 60_000 });
+const kubectl = (...args: (string | { input: string })[]) => {
+  const input = args.find((a) => typeof a === 'object')?.input;
+  const words = args.filter((a) => typeof a === 'string');
+  const result = spawnSync(kubectlPath, ['--kubeconfig', provider.access(NAME).kubeconfig, ...words], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    input,
+  });
   expect(result.status, result.stderr).toBe(0);
   return result.stdout;
 };
@@ -62,9 +68,11 @@ describe('drain availability watcher', () => {
     const r = await record();
     expect(alive(r.pid)).toBe(true);
     expect(r.target).toEqual({ namespace: NAMESPACE, deployment: 'kuard', node: NODE });
-    expect(r.budget).toBe(5);
+    expect(r.budget).toBe(MIN_AVAILABLE);
     expect(r.timeline[0]).toMatchObject({ available: 6, desired: 6, node: 'schedulable' });
-    expect(r.timeline[0]!.nodePods).toBeGreaterThanOrEqual(1);
+    // Two kuard replicas, the cache and the toolbox.
+    expect(r.timeline[0]!.nodePods).toBeGreaterThanOrEqual(ON_NODE + 2);
+    expect(r.departures).toEqual([]);
     const node = await kc().makeApiClient(CoreV1Api).readNode({ name: NODE });
     expect(r.nodeUid).toBe(node.metadata?.uid);
   });
@@ -76,29 +84,41 @@ describe('drain availability watcher', () => {
     // Cordoned but not drained: the drain check names the pods still there.
     const drained = await resultOf('drain-node', 'drained');
     expect(drained.status).toBe('fail');
-    expect(drained.reason).toMatch(/at least \d+ stayed \(now: drain\/kuard-/);
+    expect(drained.reason).toMatch(/at least \d+ stayed \(now: .*drain\/kuard-/);
   });
 
-  it('catches pods deleted outright: availability fell below the budget, and the checks say so', async () => {
+  it('records an eviction with the reason the API server gives it', async () => {
+    // The toolbox has no budget, so the Eviction API lets it go at once.
+    kubectl('create', '--raw', `/api/v1/namespaces/${NAMESPACE}/pods/${TOOLBOX}/eviction`, '-f', '-', {
+      input: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: TOOLBOX, namespace: NAMESPACE } }),
+    });
+    const left = await eventually(async () => (await record()).departures.find((d) => d.pod === `${NAMESPACE}/${TOOLBOX}`), 10_000);
+    expect(left.reason).toBe('EvictionByEvictionAPI');
+  });
+
+  it('catches pods deleted outright: no eviction, availability below the budget, and the checks say so', async () => {
     // kubectl delete does not ask the PodDisruptionBudget, unlike an eviction.
     kubectl('delete', 'pods', '-n', NAMESPACE, '-l', 'app=kuard', '--wait=false');
-    await eventually(async () => ((await record()).lowest?.available ?? 6) < 5, 20_000);
+    await eventually(async () => ((await record()).lowest?.available ?? 6) < MIN_AVAILABLE, 20_000);
+    const evicted = await resultOf('drain-node', 'evicted');
+    expect(evicted.status).toBe('fail');
+    expect(evicted.reason).toMatch(/drain\/kuard-[a-z0-9-]+ was deleted without an eviction/);
     const budget = await resultOf('rebuild-node', 'budget-held');
     expect(budget.status).toBe('fail');
-    expect(budget.reason).toMatch(/expected ≥ 5 of 6 replicas available throughout; found \d+ drop\(s\), down to [0-4] available/);
+    expect(budget.reason).toMatch(/expected ≥ 6 of 6 replicas available throughout; found \d+ drop\(s\), down to [0-5] available/);
   });
 
   it('flags a node deleted while it still ran pods', async () => {
     await resetLab(drain, undefined, target);
     const r = await record();
     started.push(r.pid);
-    expect(r.timeline.every((s) => s.available >= 5)).toBe(true);
+    expect(r.timeline.every((s) => s.available >= MIN_AVAILABLE)).toBe(true);
     kubectl('delete', 'node', NODE);
     await eventually(async () => (await record()).timeline.at(-1)?.node === 'absent', 10_000);
     const deleted = await resultOf('rebuild-node', 'deleted-when-empty');
     expect(deleted.status).toBe('fail');
     expect(deleted.reason).toMatch(/deleted at .* while still schedulable, holding [1-9]\d* pods outside DaemonSets/);
-    expect((await resultOf('rebuild-node', 'rebuilt')).reason).toMatch(/kub2 is not registered/);
+    expect((await resultOf('rebuild-node', 'rejoined')).reason).toMatch(/kub2 is not registered/);
   });
 
   it('hands the record over to a newer watcher, and the old one exits', async () => {

@@ -89,6 +89,14 @@ describe('availability timeline', () => {
     expect(unsafeDeletions(cordonedOnly)).toHaveLength(1);
     expect(deletions([s(0, 6, 'absent', 0)])).toEqual([]);
   });
+
+  it('an empty node is safe to delete only once a drain emptied it, then again after it registered anew', () => {
+    const neverDrained = [s(0, 6, 'schedulable', 0), s(5, 6, 'absent', 0)];
+    expect(unsafeDeletions(neverDrained)).toHaveLength(1);
+    const again = [...careful, s(40, 6, 'absent', 0), s(50, 6, 'schedulable', 0)];
+    expect(deletions(again)).toHaveLength(2);
+    expect(unsafeDeletions(again)).toEqual([]);
+  });
 });
 
 describe('availability record', () => {

@@ -89,7 +89,12 @@ export function deletions(timeline: Sample[]): Deletion[] {
   return result;
 }
 
-/** A deletion that took pods with it: the node was deleted while something other than DaemonSet pods ran on it. */
+/**
+ * A deletion that took pods with it (something other than DaemonSet pods ran on the node), or
+ * that came before any drain: an empty node is safe to delete only once a drain emptied it. A
+ * node that registered again empty may be deleted again, cordoned or not.
+ */
 export function unsafeDeletions(timeline: Sample[]): Deletion[] {
-  return deletions(timeline).filter((d) => d.before.nodePods > 0 || d.before.node !== 'cordoned');
+  const drained = drainedAt(timeline);
+  return deletions(timeline).filter((d) => d.before.nodePods > 0 || !drained || drained.t > d.before.t);
 }
