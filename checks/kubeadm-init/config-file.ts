@@ -61,9 +61,9 @@ export function settingsProblem(docs: Map<string, Document>, expected: Expectati
     const doc = docs.get(kind);
     if (!doc) return `no ${kind} document`;
     const found = field(doc, path);
-    if (typeof found !== 'string' || found.trim() !== value) {
-      return `${kind} ${path} is ${found === undefined ? 'not set' : JSON.stringify(found)}, which is not what the notes' ${flag} says`;
-    }
+    if (found === undefined) return `${kind} ${path} is not set, though the notes' ${flag} sets it`;
+    if (typeof found !== 'string' || found.trim() !== value)
+      return `${kind} ${path} is ${JSON.stringify(found)}, not what the notes' ${flag} says`;
   }
   return undefined;
 }

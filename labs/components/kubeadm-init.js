@@ -1,7 +1,57 @@
-// Helpers for the kubeadm init page: turn the objects kubeadm leaves behind into table rows.
-// Pure functions of the objects the kube.js cells return, plus one guard for kinds a built
+// Helpers for the kubeadm init page: turn the objects kubeadm leaves behind into table rows, and
+// tell from the Nodes which provider runs the cluster, so the page shows commands that work on
+// it. Pure functions of the objects the kube.js cells return, plus one guard for kinds a built
 // site's snapshot may lack.
-import {parse} from "yaml";
+import { parse } from 'yaml';
+
+const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';
+
+/**
+ * Where the learner's nodes run, read off the Nodes: kwok marks the nodes it plays (the local
+ * provider), and kind names each node's container in its providerID (kind://docker/<cluster>/<container>).
+ * provider is null when the nodes say neither (no cluster yet, or another kind of cluster).
+ */
+export function machineOf(nodes) {
+  const list = nodes ?? [];
+  if (list.some((n) => n.metadata?.annotations?.[KWOK_ANNOTATION])) return { provider: 'local', controlPlane: null };
+  const controlPlane = list.find((n) => Object.hasOwn(n.metadata?.labels ?? {}, 'node-role.kubernetes.io/control-plane'));
+  const match = /^kind:\/\/[^/]+\/[^/]+\/(.+)$/.exec(controlPlane?.spec?.providerID ?? '');
+  if (match) return { provider: 'kind', controlPlane: match[1] };
+  return { provider: null, controlPlane: null };
+}
+
+const KIND_PLACEHOLDER = '<cluster>-control-plane';
+
+/**
+ * A kubeadm command on the control-plane machine, as this cluster's provider needs it: on the
+ * local provider kubeadm runs here and finds the cluster's files through kubelab's kubeadm.yaml;
+ * on kind it runs in the control-plane container, whose files sit where kubeadm expects them.
+ */
+export function controlPlaneKubeadm(machine, args) {
+  const local = `kubeadm ${args} --config "$(dirname "$KUBECONFIG")/kubeadm.yaml"`;
+  const kind = `docker exec ${machine?.controlPlane ?? KIND_PLACEHOLDER} kubeadm ${args}`;
+  if (machine?.provider === 'local') return local;
+  if (machine?.provider === 'kind') return kind;
+  return `# local provider:\n${local}\n# kind:\n${kind}`;
+}
+
+/** A command that lists or reads a file of the cluster's PKI, where this provider keeps it. */
+export function pkiCommand(machine, command, file) {
+  const local = `${command} "$(dirname "$KUBECONFIG")/pki/${file}"`;
+  const kind = `docker exec ${machine?.controlPlane ?? KIND_PLACEHOLDER} ${command} /etc/kubernetes/pki/${file}`;
+  if (machine?.provider === 'local') return local;
+  if (machine?.provider === 'kind') return kind;
+  return `# local provider:\n${local}\n# kind:\n${kind}`;
+}
+
+/** One sentence on where this cluster runs, for the top of the page. */
+export function machineSentence(machine) {
+  if (machine.provider === 'local')
+    return 'This cluster runs on the local provider: the control plane is a set of processes on this machine, and kwok plays every kubelet.';
+  if (machine.provider === 'kind')
+    return `This cluster runs on kind: every node is a container, the control plane is ${machine.controlPlane}, and real kubelets run the pods.`;
+  return 'No lab cluster answers yet, so the commands below come in both forms: for the local provider and for kind.';
+}
 
 /** The settings of kubeadm's ClusterConfiguration that the notes' flags decide, from ConfigMap kube-system/kubeadm-config. */
 export function clusterConfigurationRows(configMap) {
@@ -10,31 +60,37 @@ export function clusterConfigurationRows(configMap) {
   const config = parse(text) ?? {};
   const net = config.networking ?? {};
   return [
-    {setting: "networking.podSubnet", value: net.podSubnet, "set by": "--pod-network-cidr"},
-    {setting: "networking.serviceSubnet", value: net.serviceSubnet, "set by": "--service-cidr"},
-    {setting: "networking.dnsDomain", value: net.dnsDomain, "set by": "--service-dns-domain (default)"},
-    {setting: "kubernetesVersion", value: config.kubernetesVersion, "set by": "--kubernetes-version"},
-    {setting: "controlPlaneEndpoint", value: config.controlPlaneEndpoint, "set by": "--control-plane-endpoint"},
-    {setting: "certificatesDir", value: config.certificatesDir, "set by": "--cert-dir"}
+    { setting: 'networking.podSubnet', value: net.podSubnet, 'set by': '--pod-network-cidr' },
+    { setting: 'networking.serviceSubnet', value: net.serviceSubnet, 'set by': '--service-cidr' },
+    { setting: 'networking.dnsDomain', value: net.dnsDomain, 'set by': '--service-dns-domain (default)' },
+    { setting: 'kubernetesVersion', value: config.kubernetesVersion, 'set by': '--kubernetes-version' },
+    { setting: 'controlPlaneEndpoint', value: config.controlPlaneEndpoint, 'set by': '--control-plane-endpoint' },
+    { setting: 'certificatesDir', value: config.certificatesDir, 'set by': '--cert-dir' },
   ];
 }
 
 /** One row per token that has signed cluster-info, and the API server its kubeconfig names. */
 export function clusterInfoRows(configMap) {
   const data = configMap?.data ?? {};
-  const server = (parse(data.kubeconfig ?? "") ?? {}).clusters?.[0]?.cluster?.server ?? "";
+  const server = parse(data.kubeconfig ?? '')?.clusters?.[0]?.cluster?.server ?? '';
   return Object.keys(data)
-    .filter((key) => key.startsWith("jws-kubeconfig-"))
+    .filter((key) => key.startsWith('jws-kubeconfig-'))
     .sort()
     .map((key) => {
-      const [header, , signature] = data[key].split(".");
-      let alg = "";
+      const [header, , signature] = data[key].split('.');
+      let alg = '';
       try {
-        alg = JSON.parse(atob(header.replace(/-/g, "+").replace(/_/g, "/"))).alg;
+        alg = JSON.parse(atob(header.replace(/-/g, '+').replace(/_/g, '/'))).alg;
       } catch {
-        alg = "?";
+        alg = '?';
       }
-      return {key, "token id": key.slice("jws-kubeconfig-".length), algorithm: alg, signature: `${signature.slice(0, 12)}…`, "kubeconfig server": server};
+      return {
+        key,
+        'token id': key.slice('jws-kubeconfig-'.length),
+        algorithm: alg,
+        signature: `${signature.slice(0, 12)}…`,
+        'kubeconfig server': server,
+      };
     });
 }
 
@@ -45,22 +101,22 @@ function age(timestamp) {
 
 /** The columns `kubectl get csr` shows. */
 export function csrRow(csr) {
-  const conditions = (csr.status?.conditions ?? []).filter((c) => c.status !== "False").map((c) => c.type);
-  if (csr.status?.certificate) conditions.push("Issued");
+  const conditions = (csr.status?.conditions ?? []).filter((c) => c.status !== 'False').map((c) => c.type);
+  if (csr.status?.certificate) conditions.push('Issued');
   return {
     name: csr.metadata?.name,
     age: age(csr.metadata?.creationTimestamp),
     signer: csr.spec?.signerName,
     requestor: csr.spec?.username,
-    condition: conditions.join(",") || "Pending"
+    condition: conditions.join(',') || 'Pending',
   };
 }
 
-/** What the learner recorded in an answers ConfigMap, with certificates shortened to their first line. */
+/** What the learner recorded in an answers ConfigMap, with files shortened to their first line. */
 export function answerRows(configMap) {
   return Object.entries(configMap?.data ?? {}).map(([key, value]) => ({
     key,
-    value: value.startsWith("-----BEGIN") ? `${value.split("\n")[0]} (${value.length} bytes)` : value
+    value: value.includes('\n') ? `${value.split('\n').find((line) => line.trim()) ?? ''} … (${value.split('\n').length} lines)` : value,
   }));
 }
 
@@ -70,8 +126,8 @@ export function answerRows(configMap) {
  */
 export async function* watchOrNote(kube, apiVersion, kind, options) {
   try {
-    for await (const items of kube.watch(apiVersion, kind, options)) yield {items};
+    for await (const items of kube.watch(apiVersion, kind, options)) yield { items };
   } catch (error) {
-    yield {items: [], note: error.message};
+    yield { items: [], note: error.message };
   }
 }
