@@ -1,7 +1,7 @@
 // Shell commands of the reference solutions, written as a learner would type them.
 
-/** A value for the shell, in single quotes. */
-export const shellQuoted = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+/** A value as one shell word: as is when nothing in it is special to the shell, else in single quotes. */
+export const shellWord = (value: string) => (/^[\w./:-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
 
 /**
  * Sets maxPods in a kubelet configuration file, whether or not it has the line yet, keeping a

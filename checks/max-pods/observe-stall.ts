@@ -15,7 +15,7 @@ import {
 import { commonAllocatable, isWorker, mainReason, otherPods, sameReason, scaleFor, smallestMaxPods } from './arithmetic.ts';
 import { answer, wholeNumber } from './answers.ts';
 import { liveCapacity, scaleOf } from './cluster.ts';
-import { shellQuoted } from './commands.ts';
+import { shellWord } from './commands.ts';
 import { ANSWERS, NAMESPACE } from './constants.ts';
 import { type NumberKey, pointer, reasonPointer } from './slips.ts';
 import { holds } from './stall-record.ts';
@@ -106,7 +106,7 @@ async function solution(ctx: SolutionContext): Promise<string[]> {
     'other-pods': String(others),
     'min-max-pods': String(smallestMaxPods(c.workers, replicas)),
   };
-  const literals = Object.entries(answers).map(([key, value]) => `--from-literal=${key}=${shellQuoted(value)}`);
+  const literals = Object.entries(answers).map(([key, value]) => `--from-literal=${key}=${shellWord(value)}`);
   return [
     `kubectl get rs kuard -n ${NAMESPACE}`,
     `kubectl describe -n ${NAMESPACE} "$(kubectl get pods -n ${NAMESPACE} --field-selector=status.phase=Pending -o name | head -n 1)" | sed -n '/^Events:/,$p'`,

@@ -10,15 +10,29 @@ import { setMaxPodsCommand } from './commands.ts';
 import { CONTAINER_SCALE, NAMESPACE, NOTES_SCALE } from './constants.ts';
 import { restoreStall } from './stall.ts';
 
+type Shortfall = 'unreadable' | 'status-only' | 'low';
+
 /** Why a worker's kubelet does not count as raised, or undefined when it does. */
-function shortfall(node: V1Node, running: number | undefined, raised: number): string | undefined {
-  const name = node.metadata?.name;
-  if (running === undefined) return `${name}: its kubelet's configuration cannot be read`;
+function shortfall(node: V1Node, running: number | undefined, raised: number): Shortfall | undefined {
+  if (running === undefined) return 'unreadable';
   if (running >= raised) return undefined;
-  const reported = Number(node.status?.allocatable?.pods);
-  return reported >= raised
-    ? `${name} reports ${reported} pods, but its kubelet runs with fewer: only the Node's status was changed, which the kubelet overwrites when it restarts`
-    : `${name}: its kubelet runs with maxPods below ${raised}`;
+  return Number(node.status?.allocatable?.pods) >= raised ? 'status-only' : 'low';
+}
+
+const SAY: Record<Shortfall, (raised: number) => string> = {
+  unreadable: () => 'the configuration their kubelets run with cannot be read',
+  'status-only': (raised) =>
+    `the Node reports ${raised} pods or more, but the kubelet runs with fewer: only the Node's status was changed, which the kubelet overwrites when it restarts`,
+  low: (raised) => `the kubelet runs with maxPods below ${raised} (a kubelet reads its configuration file only when it starts)`,
+};
+
+/** One phrase per kind of shortfall, naming its workers: "kub2, kub3: the kubelet runs with …". */
+function describeShortfalls(names: string[], found: (Shortfall | undefined)[], raised: number): string {
+  return (Object.keys(SAY) as Shortfall[])
+    .map((kind) => [names.filter((_, i) => found[i] === kind), kind] as const)
+    .filter(([which]) => which.length > 0)
+    .map(([which, kind]) => `${which.join(', ')}: ${SAY[kind](raised)}`)
+    .join('; ');
 }
 
 const kubeletsRaised: Check = {
@@ -31,10 +45,17 @@ const kubeletsRaised: Check = {
     const workers = await workerNodes(ctx.core);
     if (workers.length === 0) return fail('worker nodes', 'no node without the control-plane role');
     const running = await Promise.all(workers.map((node) => runningMaxPods(ctx, node)));
-    const short = workers.map((node, i) => shortfall(node, running[i], raisedMaxPods)).filter((s) => s !== undefined);
-    return short.length === 0
+    const found = workers.map((node, i) => shortfall(node, running[i], raisedMaxPods));
+    return found.every((f) => f === undefined)
       ? pass(`all ${workers.length} workers’ kubelets run with maxPods ${running.join('/')}`)
-      : fail(`every worker’s kubelet running with maxPods ≥ ${raisedMaxPods}`, short.join('; '));
+      : fail(
+          `every worker’s kubelet running with maxPods ≥ ${raisedMaxPods}`,
+          describeShortfalls(
+            workers.map((n) => n.metadata?.name ?? '?'),
+            found,
+            raisedMaxPods,
+          ),
+        );
   },
 };
 

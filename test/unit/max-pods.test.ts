@@ -17,7 +17,7 @@ import {
   schedulingReasons,
   smallestMaxPods,
 } from '../../checks/max-pods/arithmetic.ts';
-import { setMaxPodsCommand, shellQuoted } from '../../checks/max-pods/commands.ts';
+import { setMaxPodsCommand, shellWord } from '../../checks/max-pods/commands.ts';
 import { maxPodsIn, withoutMaxPods } from '../../checks/max-pods/kubelet-file.ts';
 import { pointer, reasonPointer } from '../../checks/max-pods/slips.ts';
 import { holds, sealStall, stallFacts } from '../../checks/max-pods/stall-record.ts';
@@ -259,6 +259,7 @@ describe('kubelet configuration', () => {
     expect(maxPodsIn(readFileSync(without, 'utf8'), without)).toBe(250);
     // It nests in sh -c '…' as kind's docker exec wraps it: no single quote to escape.
     expect(setMaxPodsCommand('/var/lib/kubelet/config.yaml', 24)).not.toContain("'");
-    expect(execFileSync('bash', ['-c', `echo ${shellQuoted("it's")}`], { encoding: 'utf8' })).toBe("it's\n");
+    for (const word of ["it's", 'Too many pods', '543', '$HOME'])
+      expect(execFileSync('bash', ['-c', `printf %s ${shellWord(word)}`], { encoding: 'utf8' })).toBe(word);
   });
 });
