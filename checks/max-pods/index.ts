@@ -7,7 +7,7 @@ import { defineLab } from '../../src/engine/sdk.ts';
 import { ANSWERS, NAMESPACE, STALL } from './constants.ts';
 import { observeStall } from './observe-stall.ts';
 import { raiseMaxPods } from './raise-max-pods.ts';
-import { NODES, restoreStall } from './stall.ts';
+import { NODES, restoreKubeletConfigMap, restoreStall } from './stall.ts';
 
 export default defineLab({
   id: 'max-pods',
@@ -25,6 +25,9 @@ export default defineLab({
     // The replicas fill every worker: another lab would find no room.
     await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=300s']);
     await ctx.kubectl(['delete', 'configmap', STALL.name, ANSWERS.name, '-n', STALL.namespace, '--ignore-not-found']);
+    // kubeadm copies its ConfigMap into the file of every node that joins later. Only on clusters
+    // kubelab made: elsewhere a maxPods there is the administrator's own.
+    if (ctx.nodes) await restoreKubeletConfigMap(ctx);
   },
   exercises: [observeStall, raiseMaxPods],
 });

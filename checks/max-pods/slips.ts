@@ -59,7 +59,7 @@ export function pointer(key: NumberKey, given: number, record: StallRecord, scal
 export function reasonPointer(given: string, message: string): string {
   const main = mainReason(message);
   if (sameReason(given, 'Insufficient pods'))
-    return 'that is how the notes’ Kubernetes 1.9 put it; copy the words your cluster’s scheduler uses';
+    return 'that is how the scheduler of the notes’ day put it; copy the words your cluster’s scheduler uses';
   if (schedulingReasons(message).some((r) => r.reason !== main && sameReason(given, r.reason)))
     return 'that is why the control plane is ruled out; give the reason counted for the workers';
   return 'that is not what the scheduler wrote: read the Events at the bottom of kubectl describe pod for a Pending kuard pod';

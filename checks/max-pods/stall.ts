@@ -94,7 +94,7 @@ async function restoreKubelets(ctx: LabContext, limit: number): Promise<void> {
 }
 
 /** kubeadm uploads the kubelet's defaults, without maxPods; a learner may have set it there. */
-async function restoreKubeletConfigMap(ctx: LabContext): Promise<void> {
+export async function restoreKubeletConfigMap(ctx: LabContext): Promise<void> {
   const { name, namespace, key } = KUBELET_CONFIGMAP;
   const cm = await ignoreNotFound(ctx.core.readNamespacedConfigMap({ name, namespace }));
   const text = cm?.data?.[key];

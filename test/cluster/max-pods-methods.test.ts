@@ -85,7 +85,7 @@ describe('observe-stall', () => {
     expect(results['max-pods']!.status).toBe('pass');
     const said: Record<string, [RegExp, number | string]> = {
       ready: [/DESIRED/, truth.ready],
-      reason: [/Kubernetes 1\.9/, 'Too many pods'],
+      reason: [/notes’ day/, 'Too many pods'],
       'other-pods': [/control plane/, truth.others],
       'min-max-pods': [/not the smallest/, truth.minMaxPods],
     };
