@@ -12,7 +12,7 @@ import { readBaseline, registry, useLabDirs } from './labs.ts';
 import { defaultParallelism } from './parallel.ts';
 import { progressAppender, readProgressLog } from './progress-log.ts';
 import { authority, isLoopback, parseListen, serverNames } from './server/hosts.ts';
-import { learnerAccess, startWorkshopServer, type WorkshopServer } from './server/server.ts';
+import type { WorkshopServer } from './server/server.ts';
 import { loadTls, selfSignedTls, type ServerTls } from './server/tls.ts';
 import { ensureSite } from './site.ts';
 import { requireWorkshop, workshopPaths, type WorkshopRecord } from './state.ts';
@@ -88,6 +88,8 @@ export async function serveWorkshop(options: ServeOptions, progress: Progress): 
   const record = requireWorkshop(checkWorkshopName(options.name));
   useLabDirs(record.labDirs);
   const { getLab, labs: all } = await registry();
+  // The server loads the bridge, which loads the labs: only now that the workshop's lab folders are set.
+  const { learnerAccess, startWorkshopServer } = await import('./server/server.ts');
   const listen = parseListen(options.listen);
   const names = serverNames(listen, options.host);
   if (!isLoopback(listen.host)) progress.step(`listening on ${listen.host}: reachable from other machines, as --listen says`);

@@ -3,7 +3,6 @@
 // snapshots no cluster: every learner's cells are live, each on their own cluster.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../serve.ts';
 import type { Progress } from '../progress.ts';
 
 export async function ensureSite(dir: string, workshop: string, rebuild: boolean, progress: Progress): Promise<void> {
@@ -15,6 +14,7 @@ export async function ensureSite(dir: string, workshop: string, rebuild: boolean
   delete process.env.KUBELAB_LABS;
   try {
     // A name no cluster has: the pages then say no snapshot was taken, and the cells go live.
+    const { build } = await import('../serve.ts');
     await build({ target: { name: `${workshop}-no-snapshot`, provider: 'local' }, output: dir }, progress);
   } finally {
     if (extra !== undefined) process.env.KUBELAB_LABS = extra;

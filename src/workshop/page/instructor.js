@@ -5,7 +5,7 @@
 /* global Plot */
 
 const TOKEN_KEY = 'kubelab.instructor';
-const MARK = { pass: '✓', fail: '✗', 'not-started': '·', unknown: '?' };
+const MARK = { pass: '✓', fail: '✗', 'not-started': '—', unknown: '?' };
 
 function token() {
   const match = /(^#|&)token=([A-Za-z0-9_-]{20,100})(?=&|$)/.exec(location.hash);
@@ -137,6 +137,7 @@ function renderChart() {
     Plot.plot({
       width: Math.min(1100, document.body.clientWidth - 40),
       height: 280,
+      marginRight: 50,
       x: { type: 'time', label: 'time' },
       y: { label: 'exercises passed', grid: true },
       color: { legend: true },
