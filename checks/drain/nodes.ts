@@ -16,16 +16,21 @@ export async function readNode(ctx: Pick<CheckContext, 'core'>, name: string = N
   return ignoreNotFound(ctx.core.readNode({ name }));
 }
 
-/** The workers other than the one to drain that take pods now. */
-export async function otherSchedulableWorkers(ctx: LabContext): Promise<string[]> {
-  const nodes = (await ctx.core.listNode()).items;
-  return nodes
-    .filter((n) => !rolesOf(n).includes('control-plane') && !n.spec?.unschedulable && n.metadata?.name !== NODE)
-    .map((n) => n.metadata!.name!);
+async function workers(ctx: LabContext): Promise<V1Node[]> {
+  return (await ctx.core.listNode()).items.filter((n) => !rolesOf(n).includes('control-plane'));
 }
 
-/** The node registered (rebuilt when it was deleted) and schedulable. */
-export async function restoreNode(ctx: LabContext): Promise<void> {
+/** The workers other than the one to drain that take pods now. */
+export async function otherSchedulableWorkers(ctx: LabContext): Promise<string[]> {
+  return (await workers(ctx)).filter((n) => !n.spec?.unschedulable && n.metadata?.name !== NODE).map((n) => n.metadata!.name!);
+}
+
+/**
+ * The node registered (rebuilt when it was deleted) and every worker schedulable: a setup cut
+ * short while it kept the other workers cordoned must not leave them so.
+ */
+export async function restoreNodes(ctx: LabContext): Promise<void> {
   if (!(await readNode(ctx))) await requireNodes(ctx).rebuild(NODE);
-  await ctx.kubectl(['uncordon', NODE]);
+  const cordoned = (await workers(ctx)).filter((n) => n.spec?.unschedulable).map((n) => n.metadata!.name!);
+  if (cordoned.length) await ctx.kubectl(['uncordon', ...cordoned]);
 }

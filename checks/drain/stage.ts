@@ -13,7 +13,7 @@ import {
 } from '../../src/engine/sdk.ts';
 import { CACHE, DEPLOYMENT, MIN_AVAILABLE, NAMESPACE, NODE, ON_NODE, RECORD, REPLICAS, TOOLBOX } from './constants.ts';
 import { BUDGET, CACHE_DEPLOYMENT, kuard, NAMESPACES, TOOLBOX_POD } from './manifests.ts';
-import { otherSchedulableWorkers, restoreNode } from './nodes.ts';
+import { otherSchedulableWorkers, restoreNodes } from './nodes.ts';
 import { startWatcher } from './watcher/launch.ts';
 
 /** The notes' five workers (kubworker1…5) behind a control plane. */
@@ -126,7 +126,7 @@ async function waitNamespaceGone(ctx: LabContext): Promise<void> {
 export async function restoreStart(ctx: LabContext): Promise<void> {
   await waitNamespaceGone(ctx);
   await ctx.apply(NAMESPACES);
-  await restoreNode(ctx);
+  await restoreNodes(ctx);
   if (await startProblem(ctx)) {
     await clearWorkloads(ctx);
     await placeOnNode(ctx);
