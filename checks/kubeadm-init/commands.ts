@@ -1,6 +1,6 @@
 // Shell commands the reference solutions print and run, written as a learner would type them,
 // plus the one place that knows how to reach the control-plane machine on each provider.
-import { rolesOf, UserError, type NodeShell, type SolutionContext } from '../../src/engine/sdk.ts';
+import { UserError, type NodeShell, type SolutionContext } from '../../src/engine/sdk.ts';
 import { NOTES } from './constants.ts';
 
 /** The API server's URL, from the learner's kubeconfig. */
@@ -18,22 +18,18 @@ export const CA_HASH =
 /** The local provider's nodes are this machine: a command to run there stays as it is. */
 export const isThisMachine = (shell: NodeShell) => shell.run('true') === 'true';
 
-async function controlPlaneName(ctx: SolutionContext): Promise<string> {
-  const nodes = (await ctx.core.listNode()).items;
-  return nodes.find((n) => rolesOf(n).includes('control-plane'))?.metadata?.name ?? NOTES.nodeName;
-}
-
 /**
  * A kubeadm command on the control-plane machine. On the local provider that is this machine,
  * where kubeadm's files live under the cluster's state directory rather than /etc/kubernetes,
- * so kubeadm reads their place from the configuration kubelab ran init with.
+ * so kubeadm reads their place from the configuration kubelab ran init with. kubelab's control
+ * plane is always the notes' kub1.
  */
-export async function onControlPlane(ctx: SolutionContext, kubeadmArgs: string): Promise<string> {
+export function onControlPlane(ctx: SolutionContext, kubeadmArgs: string): string {
   if (!ctx.node)
     throw new UserError('this step works on a control-plane machine, which only a cluster kubelab runs lets you reach', {
       fix: 'kubelab start kubeadm-init (without --context)',
     });
-  const shell = ctx.node(await controlPlaneName(ctx));
+  const shell = ctx.node(NOTES.nodeName);
   return isThisMachine(shell)
     ? `kubeadm ${kubeadmArgs} --config "$(dirname "$KUBECONFIG")/kubeadm.yaml"`
     : shell.run(`kubeadm ${kubeadmArgs}`);

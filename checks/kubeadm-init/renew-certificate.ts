@@ -73,9 +73,9 @@ export const renewCertificate: Exercise = {
       run: checkNamesKept,
     },
   ],
-  solution: async (ctx) => [
-    await onControlPlane(ctx, 'certs check-expiration'),
-    await onControlPlane(ctx, 'certs renew apiserver'),
+  solution: (ctx) => [
+    onControlPlane(ctx, 'certs check-expiration'),
+    onControlPlane(ctx, 'certs renew apiserver'),
     `${SERVER} && openssl s_client -connect "\${SERVER#https://}" </dev/null 2>/dev/null | openssl x509 -noout -serial -enddate`,
   ],
   reset: rebaseCertificate,

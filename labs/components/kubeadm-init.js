@@ -22,6 +22,13 @@ export function machineOf(nodes) {
 
 const KIND_PLACEHOLDER = '<cluster>-control-plane';
 
+/** One command or its two forms, local provider and kind, when the page cannot tell which runs. */
+function forMachine(machine, local, kind) {
+  if (machine?.provider === 'local') return local;
+  if (machine?.provider === 'kind') return kind;
+  return `# local provider:\n${local}\n# kind:\n${kind}`;
+}
+
 /**
  * A kubeadm command on the control-plane machine, as this cluster's provider needs it: on the
  * local provider kubeadm runs here and finds the cluster's files through kubelab's kubeadm.yaml;
@@ -29,19 +36,26 @@ const KIND_PLACEHOLDER = '<cluster>-control-plane';
  */
 export function controlPlaneKubeadm(machine, args) {
   const local = `kubeadm ${args} --config "$(dirname "$KUBECONFIG")/kubeadm.yaml"`;
-  const kind = `docker exec ${machine?.controlPlane ?? KIND_PLACEHOLDER} kubeadm ${args}`;
-  if (machine?.provider === 'local') return local;
-  if (machine?.provider === 'kind') return kind;
-  return `# local provider:\n${local}\n# kind:\n${kind}`;
+  return forMachine(machine, local, `docker exec ${machine?.controlPlane ?? KIND_PLACEHOLDER} kubeadm ${args}`);
 }
 
-/** A command that lists or reads a file of the cluster's PKI, where this provider keeps it. */
-export function pkiCommand(machine, command, file) {
-  const local = `${command} "$(dirname "$KUBECONFIG")/pki/${file}"`;
-  const kind = `docker exec ${machine?.controlPlane ?? KIND_PLACEHOLDER} ${command} /etc/kubernetes/pki/${file}`;
-  if (machine?.provider === 'local') return local;
-  if (machine?.provider === 'kind') return kind;
-  return `# local provider:\n${local}\n# kind:\n${kind}`;
+/** Lists the cluster's PKI directory, where this provider keeps it. */
+export function pkiList(machine) {
+  return forMachine(
+    machine,
+    'ls "$(dirname "$KUBECONFIG")/pki"',
+    `docker exec ${machine?.controlPlane ?? KIND_PLACEHOLDER} ls /etc/kubernetes/pki`,
+  );
+}
+
+/**
+ * Prints a file of the cluster's PKI into a command on this machine (openssl, say), so that the
+ * command runs here on either provider and the node container needs nothing but cat.
+ */
+export function pkiRead(machine, file, pipe) {
+  const local = `cat "$(dirname "$KUBECONFIG")/pki/${file}"${pipe ? ` | ${pipe}` : ''}`;
+  const kind = `docker exec ${machine?.controlPlane ?? KIND_PLACEHOLDER} cat /etc/kubernetes/pki/${file}${pipe ? ` | ${pipe}` : ''}`;
+  return forMachine(machine, local, kind);
 }
 
 /** One sentence on where this cluster runs, for the top of the page. */
