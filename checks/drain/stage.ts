@@ -36,7 +36,8 @@ async function startProblem(ctx: LabContext): Promise<string | undefined> {
   if (pdb?.spec?.minAvailable !== MIN_AVAILABLE || pdb.spec.maxUnavailable !== undefined) return 'the budget changed';
   const pods = await labPods(ctx);
   if (onNode(pods, 'kuard').length < ON_NODE) return `fewer than ${ON_NODE} kuard replicas on ${NODE}`;
-  if (onNode(pods, CACHE).length !== 1) return `no ${CACHE} pod on ${NODE}`;
+  if (onNode(pods, CACHE).filter((p) => p.spec?.volumes?.some((v) => v.emptyDir)).length !== 1)
+    return `no ${CACHE} pod with its emptyDir on ${NODE}`;
   const toolbox = pods.find((p) => p.metadata?.name === TOOLBOX);
   if (!toolbox || toolbox.metadata?.ownerReferences?.length || onNode([toolbox], TOOLBOX).length !== 1)
     return `no bare ${TOOLBOX} pod on ${NODE}`;
