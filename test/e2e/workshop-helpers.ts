@@ -1,0 +1,169 @@
+// What the workshop's end-to-end tests share: a byte-counting TCP proxy in front of an API server,
+// raw HTTPS requests written byte for byte, `kubelab workshop serve` as a process with the links
+// it prints, and Chromium pinned to the workshop's certificate.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { packageRoot } from '../../src/paths.ts';
+import { chromiumPath } from './browser.ts';
+
+export const EXAMPLE_LABS = join(packageRoot, 'examples', 'labs');
+
+export interface CountingProxy {
+  port: number;
+  /** Bytes sent towards the API server. */
+  bytes: number;
+  close(): Promise<void>;
+}
+
+export async function countingProxy(target: number): Promise<CountingProxy> {
+  const sockets = new Set<Socket>();
+  const proxy: CountingProxy = { port: 0, bytes: 0, close: async () => {} };
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => (proxy.bytes += chunk.length));
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.port = (server.address() as { port: number }).port;
+  proxy.close = () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return proxy;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One HTTP/1.1 request over TLS, written as given (Host, Origin, framing), trusting only `ca`. */
+export function rawTls(port: number, ca: string, head: string, body: string | Buffer = ''): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca, servername: undefined });
+    let data = '';
+    socket.on('data', (d) => (data += d));
+    socket.on('error', () => {}); // a refused upload may be cut off mid-write; the answer is what counts
+    socket.on('close', () => {
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
+      if (!match) return reject(new Error(`no HTTP answer: ${JSON.stringify(data.slice(0, 200))}`));
+      const [headText = '', bodyText = ''] = data.split('\r\n\r\n', 2);
+      const headers = Object.fromEntries(
+        headText
+          .split('\r\n')
+          .slice(1)
+          .map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      resolve({ status: Number(match[1]), headers, body: bodyText });
+    });
+    socket.once('secureConnect', () => {
+      socket.write(head);
+      socket.write(body);
+    });
+  });
+}
+
+/** The SHA-256 of the certificate's public key, as Chromium's --ignore-certificate-errors-spki-list takes it. */
+export function spkiHash(pem: string): string {
+  const der = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('base64');
+}
+
+export interface PinnedChromium {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium (a fresh profile) that trusts this one self-signed certificate and no other. */
+export async function pinnedChromium(cert: string): Promise<PinnedChromium> {
+  const profile = mkdtempSync(join(tmpdir(), 'kubelab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--ignore-certificate-errors-spki-list=${spkiHash(cert)}`,
+    ],
+    viewport: { width: 1280, height: 1000 },
+    acceptDownloads: true,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface WorkshopServe {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  fingerprint: string;
+  instructor: string;
+  learners: Record<string, string>;
+  output(): string;
+  interrupt(): Promise<number | null>;
+}
+
+/** `kubelab workshop serve` as an instructor runs it; resolves once it printed every link. */
+export async function startWorkshopServe(args: string[], waitMs = 400_000): Promise<WorkshopServe> {
+  const child = spawn(process.execPath, [join(packageRoot, 'bin', 'kubelab.js'), 'workshop', 'serve', ...args], {
+    env: { ...process.env, KUBELAB_REEXEC: undefined },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + waitMs;
+  while (!/Learners \(send each[^\n]*\n(\s+\S+\s+https:\S+\n)+/.test(output) || !/Instructor: /.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`kubelab workshop serve did not print its links:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  const url = /Workshop "[^"]+" on (https:\/\/\S+)/.exec(output)![1]!;
+  const learners = Object.fromEntries(
+    [...output.matchAll(/^\s+(\S+)\s+(https:\/\/\S+\/workshop\/learner\/\S+)$/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+  return {
+    child,
+    url,
+    port: Number(new URL(url).port),
+    fingerprint: /fingerprint[^\n]*:\n\s+([0-9A-F:]+)/.exec(output)![1]!,
+    instructor: /Instructor: (\S+)/.exec(output)![1]!,
+    learners,
+    output: () => output,
+    async interrupt() {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+/** The token in a learner's join link. */
+export function tokenOf(link: string): string {
+  return /kubelab=here\.([\w-]+)/.exec(link)![1]!;
+}
