@@ -5,7 +5,7 @@ import { defaultShape, validateShape, type ClusterShape } from '../cluster/shape
 import { resolveTarget, type ClusterTarget } from '../target.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { adminContext, readOnlyContext, userContext } from './context.ts';
-import type { Lab } from './model.ts';
+import type { Lab, LabContext } from './model.ts';
 import { getExercises, labs } from './registry.ts';
 import { runChecks, type CheckResult, type RunOptions } from './run.ts';
 import { runCommands, solutionCommands, solutionContext } from './solution.ts';
@@ -18,21 +18,29 @@ export function labShape(lab: Lab, name: string): ClusterShape {
   return validateShape({ ...base, ...lab.shape, nodes: lab.shape.nodes ?? base.nodes, name });
 }
 
-/** Brings the cluster to the lab's shape (creating it if needed) and runs the lab's setup. */
-export async function startLab(lab: Lab, options: TargetOptions, progress: Progress = silentProgress): Promise<ClusterAccess> {
-  const target = resolveTarget(options, 'create');
-  const { provider, access } = target;
-  requireCapabilities(provider, lab.needs ?? [], `lab "${lab.id}"`);
-  if (target.createdByKubelab) {
-    const shape = labShape(lab, access.name);
-    if (provider.shapeOf(access.name)) await reshape(provider, shape, progress);
-    else await up(provider, shape, progress);
-  }
-  const ctx = await adminContext(target);
+/** Runs every other lab's teardown: what they left (replicas filling the workers, a cordoned node) would block this one. */
+async function clearOtherLabs(lab: Lab, ctx: LabContext, progress: Progress): Promise<void> {
   for (const other of labs.filter((l) => l.id !== lab.id && l.teardown)) {
     progress.update(`clearing what lab "${other.id}" left`);
     await other.teardown!(ctx);
   }
+}
+
+/**
+ * Brings the cluster to the lab's shape (creating it if needed) and runs the lab's setup. On a
+ * cluster that exists, what earlier labs left goes first, so that reshaping it (a kubelet's max
+ * pods lowered, a node removed) does not meet their workloads.
+ */
+export async function startLab(lab: Lab, options: TargetOptions, progress: Progress = silentProgress): Promise<ClusterAccess> {
+  const target = resolveTarget(options, 'create');
+  const { provider, access } = target;
+  requireCapabilities(provider, lab.needs ?? [], `lab "${lab.id}"`);
+  const recorded = target.createdByKubelab ? provider.shapeOf(access.name) : undefined;
+  if (recorded) await up(provider, recorded, progress);
+  if (target.createdByKubelab && !recorded) await up(provider, labShape(lab, access.name), progress);
+  const ctx = await adminContext(target);
+  await clearOtherLabs(lab, ctx, progress);
+  if (recorded) await reshape(provider, labShape(lab, access.name), progress);
   progress.step(`setting up lab "${lab.id}"`);
   await lab.setup(ctx);
   return access;
