@@ -133,9 +133,9 @@ export async function deleteAction(learner: string | undefined, options: Worksho
   const write = recordWriter(record.name);
   const outcomes = await forEachLearner(
     chooseLearners(record.learners, learner),
-    async (l, p) => p.done(await deleteLearner(requireWorkshop(record.name), l, write, p)),
+    async (l, p) => progress.done(`${l.id}: ${await deleteLearner(requireWorkshop(record.name), l, write, p)}`),
     progress,
-    { verb: 'done', parallel: parallelOf(options) },
+    { verb: 'done', quiet: true, parallel: parallelOf(options) },
   );
   requireAll(outcomes, 'deleting', `kubelab workshop delete --name ${record.name} again`);
   if (learner === undefined) {

@@ -142,8 +142,8 @@ function renderChart() {
       y: { label: 'exercises passed', grid: true },
       color: { legend: true },
       marks: [
-        Plot.lineY(history, { x: 'at', y: 'passed', z: 'learner', stroke: 'learner', curve: 'step-after', strokeOpacity: 0.6 }),
         Plot.lineY(total, { x: 'at', y: 'passed', curve: 'step-after', stroke: 'black', strokeWidth: 2, tip: true }),
+        Plot.lineY(history, { x: 'at', y: 'passed', z: 'learner', stroke: 'learner', curve: 'step-after', strokeOpacity: 0.6 }),
         Plot.text(total.slice(-1), { x: 'at', y: 'passed', text: () => 'class', dx: 6, textAnchor: 'start' }),
       ],
     }),
