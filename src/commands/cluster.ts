@@ -114,6 +114,8 @@ export async function envCommand(options: ClusterTarget, progress: Progress): Pr
   const { access } = resolveTarget(options, 'read');
   const binaries = await ensureBinaries(progress);
   console.log(`export KUBECONFIG=${access.kubeconfig}`);
+  console.log(`# kubelab commands (node join, check …) then act on this cluster without --name`);
+  console.log(`export KUBELAB_CLUSTER=${access.name}`);
   console.log(`# the pinned kubectl and kubeadm, matching the cluster's version`);
   console.log(`export PATH=${binaries.dir}:$PATH`);
 }
