@@ -41,8 +41,8 @@ export function labSource(id: string, folder: string): string {
   let text = readFileSync(EXAMPLE, 'utf8');
   text = replaceOnce(
     text,
-    /^\/\/ The smallest complete lab[^\n]*\n/,
-    `// Lab "${id}", made by kubelab new-lab from the smallest complete lab (see docs/authoring.md).\n`,
+    /^(\/\/[^\n]*\n)+/,
+    `// Lab "${id}", made by \`kubelab new-lab ${id}\` from the smallest complete lab (examples/labs/hello):\n// one exercise, one check. docs/authoring.md says how to make it yours; \`kubelab test ${id}\` runs\n// its self-test.\n`,
   );
   text = replaceOnce(text, /from '[./]*src\/engine\/sdk\.ts'/, `from '${sdk.startsWith('.') ? sdk : `./${sdk}`}'`);
   text = replaceOnce(text, /const NAMESPACE = '[^']*'/, `const NAMESPACE = '${id}'`);
