@@ -77,6 +77,8 @@ export interface KubeletConfigFile {
 
 /** How an administrator reaches a node from a shell on this machine, as commands to type. */
 export interface NodeShell {
+  /** Whether the node's files are on this machine (the local provider), so `run` adds nothing. */
+  here: boolean;
   /** A command that runs `command` on the node (as is, where the node's files are local). */
   run(command: string): string;
   /** The kubelet configuration file's path, as `run` sees it. */
