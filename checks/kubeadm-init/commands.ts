@@ -16,7 +16,7 @@ export const CA_HASH =
   "| openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)";
 
 /** The local provider's nodes are this machine: a command to run there stays as it is. */
-export const isThisMachine = (shell: NodeShell) => shell.run('true') === 'true';
+export const isThisMachine = (shell: NodeShell) => shell.here;
 
 /**
  * A kubeadm command on the control-plane machine. On the local provider that is this machine,

@@ -76,6 +76,7 @@ export class KindNodes implements NodePort {
   shell(name: string, node: string): NodeShell {
     const container = containerOf(requireRecord(name), node);
     return {
+      here: false,
       run: (command) => `docker exec ${container} sh -c ${quoted(command)}`,
       kubeletConfig: KUBELET_CONFIG,
       restartKubelet: `docker exec ${container} systemctl restart kubelet`,

@@ -93,6 +93,7 @@ export class LocalNodes implements NodePort {
   shell(name: string, node: string): NodeShell {
     nodeOf(requireRecord(name).shape, node);
     return {
+      here: true,
       run: (command) => command,
       kubeletConfig: kubeletConfigPath(name, node),
       restartKubelet: `kubelab node restart-kubelet ${node} --name ${name}`,
