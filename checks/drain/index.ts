@@ -4,9 +4,9 @@
 // an emptyDir make the drain refuse until the learner decides; a watcher started with the lab
 // records availability and how each pod left, so the checks can tell evictions from deletions.
 import { defineLab } from '../../src/engine/sdk.ts';
-import { NAMESPACE, NODE, RECORD } from './constants.ts';
+import { NAMESPACE, RECORD } from './constants.ts';
 import { drainNode } from './drain-node.ts';
-import { readNode } from './nodes.ts';
+import { readNode, restoreNodes } from './nodes.ts';
 import { rebuildNode } from './rebuild-node.ts';
 import { restoreToolbox } from './restore-toolbox.ts';
 import { NODES, restoreStart } from './stage.ts';
@@ -23,10 +23,10 @@ export default defineLab({
   setup: restoreStart,
   async teardown(ctx) {
     // Deleting the record stops its watcher; a node left cordoned or deleted would take no other lab's pods.
+    // Without node operations (a cluster kubelab did not make) a deleted kub2 cannot come back here.
     await ctx.kubectl(['delete', 'configmap', RECORD.name, '-n', RECORD.namespace, '--ignore-not-found']);
     await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=300s']);
-    if (await readNode(ctx)) await ctx.kubectl(['uncordon', NODE]);
-    else if (ctx.nodes) await ctx.nodes.rebuild(NODE);
+    if (ctx.nodes || (await readNode(ctx))) await restoreNodes(ctx);
   },
   exercises: [drainNode, restoreToolbox, rebuildNode],
 });

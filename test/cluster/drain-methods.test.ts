@@ -4,11 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import drain from '../../checks/drain/index.ts';
-import { DEPLOYMENT, NAMESPACE, NODE, REPLICAS, TOOLBOX } from '../../checks/drain/constants.ts';
+import { DEPLOYMENT, NAMESPACE, NODE, RECORD, REPLICAS, TOOLBOX } from '../../checks/drain/constants.ts';
 import { ensureBinaries } from '../../src/binaries/index.ts';
 import { LocalProvider } from '../../src/cluster/local/index.ts';
 import { WORKLOAD_IMAGE } from '../../src/cluster/workload.ts';
+import { adminContext } from '../../src/engine/context.ts';
 import { checkLab, resetLab, startLab } from '../../src/engine/session.ts';
+import { resolveTarget } from '../../src/target.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { isolateState, kubelab } from '../helpers/cluster.ts';
 import { expectFailing, expectPassing } from '../helpers/labs.ts';
@@ -148,5 +150,16 @@ describe('rebuild-node', () => {
     ]);
     expect(joined.status, joined.stderr).toBe(0);
     expectPassing(await check('rebuild-node'), 'joined with a token of its own');
+  });
+});
+
+describe('teardown', () => {
+  it('leaves the cluster ready for another lab, even with kub2 deleted and the others cordoned', async () => {
+    ok(`kubectl cordon ${NODE} kub3 && kubectl delete node ${NODE}`);
+    await drain.teardown!(await adminContext(resolveTarget(target, 'write')));
+    expect(sh(`kubectl get namespace ${NAMESPACE}`).status).not.toBe(0);
+    expect(sh(`kubectl get configmap ${RECORD.name} -n ${RECORD.namespace}`).status).not.toBe(0);
+    expect(ok(`kubectl get nodes -o jsonpath='{.items[*].spec.unschedulable}'`).trim()).toBe('');
+    expect(ok(`kubectl get node ${NODE} -o name`).trim()).toBe(`node/${NODE}`);
   });
 });
