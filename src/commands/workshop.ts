@@ -87,7 +87,9 @@ function addAuthoring(cli: Command, progress: Progress): void {
     .action(async (id: string, options: { dir?: string }) => {
       const { newLab } = await import('../workshop/authoring/new-lab.ts');
       const made = await newLab(id, options.dir);
-      progress.done(`made lab "${id}": ${made.index} and ${made.page}`);
+      const { relative } = await import('node:path');
+      const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
+      progress.done(`made lab "${id}": ${shown(made.index)} and ${shown(made.page)}`);
       console.log(
         `next: edit them (docs/authoring.md), then run its self-test: kubelab${options.dir ? ` --labs ${options.dir}` : ''} test ${id}`,
       );
