@@ -15,6 +15,7 @@ import { limits } from '../../bridge/limits.ts';
 import type { ClusterAccess } from '../../cluster/provider.ts';
 import type { Lab } from '../../engine/model.ts';
 import { resolveTarget } from '../../target.ts';
+import { UserError } from '../../errors.ts';
 import type { Board } from '../board.ts';
 import { learnerTarget } from '../clusters.ts';
 import type { Grader } from '../grader.ts';
@@ -66,6 +67,18 @@ interface Seat {
   counters: Counters;
   cluster?: LearnerCluster;
   forward?: KubeForward;
+}
+
+/** Why the server cannot listen, in one line. */
+function listenError(error: NodeJS.ErrnoException, listen: Listen): Error {
+  const where = authority(listen.host, listen.port);
+  if (error.code === 'EADDRINUSE') return new UserError(`${where} is in use`, { fix: 'choose another port with --listen ADDR:PORT' });
+  if (error.code === 'EADDRNOTAVAIL')
+    return new UserError(`${listen.host} is not an address of this machine`, {
+      fix: 'see ip addr; --listen takes one of them, or 0.0.0.0',
+    });
+  if (error.code === 'EACCES') return new UserError(`not allowed to listen on ${where}`, { fix: 'choose a port above 1023' });
+  return error;
 }
 
 export async function startWorkshopServer(options: WorkshopServerOptions): Promise<WorkshopServer> {
@@ -187,7 +200,7 @@ export async function startWorkshopServer(options: WorkshopServerOptions): Promi
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, options.listen)));
     server.listen(options.listen.port, options.listen.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
