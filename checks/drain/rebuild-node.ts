@@ -2,7 +2,16 @@
 // does, then put it back in service. Judged on the watcher's record (deleted only once drained,
 // the budget held throughout), on how the node got its credentials, and on the node as it is now.
 import { CertificatesV1Api, type V1Node, type V1Secret } from '@kubernetes/client-node';
-import { fail, isReady, pass, readObject, type CheckContext, type Exercise, type Observation } from '../../src/engine/sdk.ts';
+import {
+  fail,
+  isReady,
+  pass,
+  readObject,
+  SHORTCUT_ANNOTATION,
+  type CheckContext,
+  type Exercise,
+  type Observation,
+} from '../../src/engine/sdk.ts';
 import { rebuildCommands } from './commands.ts';
 import { DEPLOYMENT, MIN_AVAILABLE, NODE, REPLICAS } from './constants.ts';
 import { bootstrapProblem, bootstrapTokenId, madeByKubelab, requestsForJoin } from './joined.ts';
@@ -45,6 +54,8 @@ async function checkRejoined(r: AvailabilityRecord, ctx: CheckContext): Promise<
   const expected = `${NODE} joined again with a bootstrap token (a CSR as system:bootstrap:<token id>, approved and issued)`;
   const problem = rejoinedState(node, r);
   if (problem) return fail(expected, problem);
+  if (node!.metadata?.annotations?.[SHORTCUT_ANNOTATION])
+    return fail(expected, `kubelab brought ${NODE} back (kubelab node rebuild), not a join of yours`);
   const registeredAt = new Date(node!.metadata?.creationTimestamp ?? 0).getTime();
   const deletedAt = deletions(r.timeline).at(-1)?.t;
   const csrs = (await ctx.kc.makeApiClient(CertificatesV1Api).listCertificateSigningRequest()).items;

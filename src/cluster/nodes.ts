@@ -1,4 +1,4 @@
-import type { V1Node } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { versions } from '../binaries/versions.ts';
 import type { NodeShape } from './shape.ts';
 
@@ -12,6 +12,18 @@ export const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';
  * status was only patched.
  */
 export const CONFIGZ_ANNOTATION = 'kubelab.dev/kubelet-configz';
+
+/**
+ * Set on a Node that kubelab's own shortcut brought back (kubelab node rebuild), so that a lab
+ * grading a rebuild by hand can tell the shortcut from a learner's join.
+ */
+export const SHORTCUT_ANNOTATION = 'kubelab.dev/shortcut';
+
+/** Marks a Node kubelab brought back itself (see SHORTCUT_ANNOTATION). */
+export async function markShortcut(api: CoreV1Api, node: string): Promise<void> {
+  const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+  await api.patchNode({ name: node, body: { metadata: { annotations: { [SHORTCUT_ANNOTATION]: 'kubelab node rebuild' } } } }, merge);
+}
 
 export function configzAnnotation(maxPods: number): Record<string, string> {
   return { [CONFIGZ_ANNOTATION]: JSON.stringify({ kubeletconfig: { maxPods } }) };

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { ClusterTarget, ResolvedTarget } from '../target.ts';
 import { UserError } from '../errors.ts';
 import { parsePins } from '../join/ca-pin.ts';
-import { loopbackServer } from '../join/endpoint.ts';
 import { parseToken } from '../join/token.ts';
 import { nameOption, providerOption } from './options.ts';
 
@@ -21,7 +20,10 @@ export function addJoinCommand(group: Command, targetOf: (options: ClusterTarget
   group
     .command('join')
     .description('join a worker as kubeadm join does: token discovery, CA pinning, TLS bootstrap')
-    .argument('[api-server-endpoint]', 'host:port of the API server (local provider only; default: the cluster’s, on 127.0.0.1)')
+    .argument(
+      '[api-server-endpoint]',
+      'host:port of the API server, as kubeadm token create --print-join-command prints it (default: the cluster’s)',
+    )
     .requiredOption('--token <token>', 'bootstrap token <id>.<secret> (kubeadm token list)')
     .requiredOption(
       '--discovery-token-ca-cert-hash <hash>',
@@ -38,7 +40,6 @@ export function addJoinCommand(group: Command, targetOf: (options: ClusterTarget
         throw new UserError('token discovery without a CA certificate hash would trust any server', {
           fix: 'give --discovery-token-ca-cert-hash sha256:<hash>',
         });
-      if (endpoint !== undefined) loopbackServer(endpoint);
       const { provider, access } = await targetOf(flags);
       const result = await provider.nodes.join(access.name, {
         token: flags.token,

@@ -15,7 +15,7 @@ export { $ } from '../shell.ts';
 export { ensureBinaries, versions } from '../binaries/index.ts';
 
 // The cluster facts labs build on: node roles and readiness, the default shape, the workload image.
-export { isReady, KWOK_ANNOTATION, rolesOf } from '../cluster/nodes.ts';
+export { isReady, KWOK_ANNOTATION, rolesOf, SHORTCUT_ANNOTATION } from '../cluster/nodes.ts';
 export { DEFAULT_MAX_PODS, defaultShape, nthAddress, parseNodes } from '../cluster/shape.ts';
 export { WORKLOAD_IMAGE, workloadContainer } from '../cluster/workload.ts';
 

@@ -49,7 +49,7 @@ export function checkPinned(caPem: string, pins: Set<string>): void {
   throw new UserError(
     `couldn't validate the identity of the API Server: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${found.join(':')}" are pinned`,
     {
-      fix: 'check --discovery-token-ca-cert-hash: it is sha256: and the hex SHA-256 of the CA certificate\'s public key (openssl x509 -pubkey -noout -in ca.crt | openssl pkey -pubin -outform der | sha256sum)',
+      fix: "check --discovery-token-ca-cert-hash: it is sha256: and the hex SHA-256 of the CA certificate's public key (openssl x509 -pubkey -noout -in ca.crt | openssl pkey -pubin -outform der | sha256sum)",
     },
   );
 }

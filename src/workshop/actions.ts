@@ -86,7 +86,8 @@ export async function upAction(options: UpOptions, progress: Progress): Promise<
       const fresh = !requireWorkshop(name).learners.find((l) => l.id === learner.id)?.created;
       await upLearner(requireWorkshop(name), learner, write, p);
       // A learner who joins late gets the labs the class has started.
-      if (fresh && record.labs.length) for (const lab of await workshopLabs(record, record.labs)) await startLabFor(record, lab, learner, p);
+      if (fresh && record.labs.length)
+        for (const lab of await workshopLabs(record, record.labs)) await startLabFor(record, lab, learner, p);
     },
     progress,
     { verb: 'cluster ready', parallel: parallelOf(options) },

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { V1Node } from '@kubernetes/client-node';
 import { UserError } from '../../errors.ts';
 import { caCertHash } from '../../join/ca-pin.ts';
+import { isLoopback } from '../../join/endpoint.ts';
 import { nextNodeName } from '../../join/names.ts';
 import { clients, loadKubeConfig, statusOf } from '../../kube/client.ts';
 import { pollUntil } from '../../poll.ts';
 import type { Progress } from '../../progress.ts';
 import { KUBELET_CONFIG, maxPodsOf } from '../kubelet-config.ts';
-import { isReady } from '../nodes.ts';
+import { isReady, markShortcut } from '../nodes.ts';
 import type { JoinRequest, JoinResult, KubeletConfigFile, NodePort, NodeShell } from '../provider.ts';
 import { DEFAULT_MAX_PODS, nodeOf, validateShape, withNode, type NodeShape } from '../shape.ts';
 import { docker, execIn } from './docker.ts';
@@ -71,6 +72,20 @@ async function freshToken(cluster: string): Promise<{ token: string; caCertHashe
 /** A command for `sh -c`, quoted for a shell. */
 const quoted = (command: string) => `'${command.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * A join command printed in the control plane (docker exec … kubeadm token create
+ * --print-join-command) names the API server as <cluster>-control-plane:6443, which is where the
+ * new node container joins anyway; one printed on the host names 127.0.0.1. Anything else is
+ * another cluster's API server.
+ */
+function requireOwnEndpoint(endpoint: string, controlPlane: string): void {
+  const host = endpoint.replace(/^https:\/\//, '').replace(/:\d+\/?$/, '');
+  if (host === controlPlane || isLoopback(host)) return;
+  throw new UserError(`refusing to join ${endpoint}: this cluster's API server is ${controlPlane}:6443`, {
+    fix: 'leave the endpoint out, or give the one kubeadm token create --print-join-command prints for this cluster',
+  });
+}
+
 export class KindNodes implements NodePort {
   /** The node is a container: commands go in through docker exec, and systemd runs its kubelet. */
   shell(name: string, node: string): NodeShell {
@@ -127,6 +142,7 @@ export class KindNodes implements NodePort {
       // The Node was deleted; its old container goes, as a retired machine would.
       await docker(['rm', '-f', containerOf(record, nodeName)]);
     }
+    if (request.endpoint !== undefined) requireOwnEndpoint(request.endpoint, controlPlaneContainer(record));
     const node: NodeShape = existing ?? { name: nodeName, role: 'worker', maxPods: DEFAULT_MAX_PODS };
     validateShape({ ...record.shape, nodes: withNode(record.shape.nodes, node) });
     await requireInotify(1);
@@ -158,6 +174,7 @@ export class KindNodes implements NodePort {
     }
     await docker(['rm', '-f', containerOf(record, node)]);
     await this.joinAs(name, shape, await freshToken(name), () => {});
+    await markShortcut(core(name), node);
   }
 
   kubeletConfig(name: string, node: string): KubeletConfigFile {

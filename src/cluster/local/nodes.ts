@@ -15,7 +15,7 @@ import { clients, loadKubeConfig, messageOf, statusOf } from '../../kube/client.
 import { pollUntil } from '../../poll.ts';
 import type { Progress } from '../../progress.ts';
 import { kubeletConfiguration, maxPodsOf } from '../kubelet-config.ts';
-import { configzAnnotation, isReady, kwokNode } from '../nodes.ts';
+import { configzAnnotation, isReady, kwokNode, markShortcut } from '../nodes.ts';
 import type { JoinRequest, JoinResult, KubeletConfigFile, NodePort, NodeShell } from '../provider.ts';
 import { DEFAULT_MAX_PODS, nodeOf, validateShape, withNode, type NodeShape } from '../shape.ts';
 import { supervisorRunning } from './processes.ts';
@@ -147,6 +147,7 @@ export class LocalNodes implements NodePort {
     if (!supervisorRunning(name))
       throw new UserError(`cluster "${name}" is not running`, { fix: `start it with: kubelab up --name ${name}` });
     await registerNode(name, shape);
+    await markShortcut(core(name), node);
     await waitNode(name, node, (_, ready) => ready, `node ${node} to become Ready`);
   }
 
