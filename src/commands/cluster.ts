@@ -81,7 +81,7 @@ export async function upCommand(options: UpOptions & { trace?: boolean }, progre
   console.log(`export KUBECONFIG=${access.kubeconfig}`);
 }
 
-export async function statusCommand(options: ClusterTarget & { json?: boolean }, progress: Progress): Promise<void> {
+export async function statusCommand(options: ClusterTarget & { json?: boolean }, _progress: Progress): Promise<void> {
   const { provider, reason, access } = resolveTarget(options, 'read');
   const status = { ...(await provider.status(access.name)), reason };
   if (options.json) console.log(JSON.stringify(status, null, 2));
@@ -104,7 +104,7 @@ export async function deleteCommand(options: ClusterTarget, progress: Progress):
   }
 }
 
-export async function listCommand(options: { provider: string }, progress: Progress): Promise<void> {
+export async function listCommand(options: { provider: string }, _progress: Progress): Promise<void> {
   const providers = options.provider === 'auto' ? ['local', 'kind'] : [options.provider];
   const names = await Promise.all(providers.map((p) => chooseProvider(p, { name: '' }).provider.list()));
   for (const name of [...new Set(names.flat())].sort()) console.log(name);
