@@ -125,7 +125,10 @@ async function start() {
   document.getElementById('kubeconfig').addEventListener('click', () => download(me.id));
   document.getElementById('site').hidden = !me.site;
   document.getElementById('me').hidden = false;
-  status('live', `Connected: everything on this page works on your cluster, ${me.cluster}.`);
+  // The same route the lab site's cells ask first: does the learner's cluster answer?
+  const cluster = await fetch('/api/v1/status', { headers: auth, cache: 'no-store' }).then((r) => (r.ok ? r.json() : null));
+  if (cluster?.reachable) status('live', `Connected: everything on this page works on your cluster, ${me.cluster}.`);
+  else status('error', cluster?.message ?? `Your cluster ${me.cluster} is not answering: tell your instructor.`);
   renderLabs(me);
 }
 
