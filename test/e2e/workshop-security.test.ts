@@ -156,6 +156,7 @@ const hostile: [string, number, () => Req][] = [
   ['a service proxy', 403, () => ({ path: kube('learner-1', '/api/v1/namespaces/kube-system/services/kube-dns:53/proxy/') })],
   ['a pod proxy', 403, () => ({ path: kube('learner-1', '/api/v1/namespaces/default/pods/p:80/proxy/') })],
   ['pods/exec', 403, () => ({ method: 'POST', path: kube('learner-1', '/api/v1/namespaces/default/pods/p/exec?command=sh') })],
+  ['pods/log', 403, () => ({ path: kube('learner-1', '/api/v1/namespaces/kube-system/pods/p/log?container=c') })],
   ['pods/attach', 403, () => ({ method: 'POST', path: kube('learner-1', '/api/v1/namespaces/default/pods/p/attach') })],
   ['pods/portforward', 403, () => ({ method: 'POST', path: kube('learner-1', '/api/v1/namespaces/default/pods/p/portforward?ports=80') })],
   [

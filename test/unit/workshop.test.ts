@@ -105,6 +105,7 @@ describe('the kubectl forward', () => {
       ['/api/v1/namespaces/default/pods/p/exec', 'POST', 403],
       ['/api/v1/namespaces/default/pods/p/attach', 'POST', 403],
       ['/api/v1/namespaces/default/pods/p/portforward', 'POST', 403],
+      ['/api/v1/namespaces/default/pods/p/log', 'GET', 403],
       ['/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', 'POST', 403],
       ['/apis/apiregistration.k8s.io/v1/apiservices/v1.x', 'PUT', 403],
       ['/api/v1/../../learners/other/kube/api', 'GET', 400],

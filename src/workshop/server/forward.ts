@@ -4,7 +4,7 @@
 // kubeconfig on this machine, which never leave it). The API servers keep listening on loopback
 // only: one port, one certificate and one place for the per-learner limits.
 // Refused here, because each makes the API server itself connect where the learner says: the
-// proxy subresources, exec/attach/port-forward (and every connection upgrade), and writes to
+// proxy subresources, exec/attach/port-forward (and every connection upgrade), pod logs, and writes to
 // admission webhooks, APIServices and CRDs with a conversion webhook.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
@@ -28,7 +28,9 @@ const DROPPED = new Set([
   'cookie',
 ]);
 
-const BLOCKED_SUBRESOURCES = new Set(['proxy', 'exec', 'attach', 'portforward']);
+// pods/log too: the API server fetches it from the node's address and port, which a cluster
+// administrator can set in the Node's status to any host.
+const BLOCKED_SUBRESOURCES = new Set(['proxy', 'exec', 'attach', 'portforward', 'log']);
 const OUTBOUND_KINDS =
   /^\/apis\/(admissionregistration\.k8s\.io\/[^/]+\/(validating|mutating)webhookconfigurations|apiregistration\.k8s\.io\/[^/]+\/apiservices)(\/|$)/;
 const CRDS = /^\/apis\/apiextensions\.k8s\.io\/[^/]+\/customresourcedefinitions(\/|$)/;
