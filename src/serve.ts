@@ -171,7 +171,7 @@ const stopSignals = { SIGINT: 'interrupted', SIGTERM: 'terminated', SIGHUP: 'hun
 
 /**
  * Starts (or reuses) the cluster, the bridge and the site's preview, and prints or opens the
- * site's link. The link's fragment carries the bridge's port and token (see labs/components/kube.js).
+ * site's link. The link's fragment carries the bridge's port and token (see labs/components/kube.ts).
  * Returns when interrupted or when the preview exits; the cluster keeps running.
  */
 export async function serve(options: ServeOptions, progress: Progress): Promise<void> {

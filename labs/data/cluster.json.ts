@@ -1,8 +1,9 @@
 // Data loader: a snapshot of the lab cluster, so that a built site shows real outputs without
-// a cluster. labs/components/kube.js answers cells from it when no bridge is reachable, and
+// a cluster. labs/components/kube.ts answers cells from it when no bridge is reachable, and
 // says on the page that it shows a snapshot. `kubelab build` names the cluster in
 // KUBELAB_TARGET; with no running cluster the snapshot says so instead.
-import { ApisApi, CoreApi, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
+import { ApisApi, CoreApi, type KubernetesObject, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
+import type { Snapshot } from '../components/kube.ts';
 import { clean } from '../../src/bridge/cluster.ts';
 import type { ClusterAccess } from '../../src/cluster/provider.ts';
 import { resolveTarget, targetName, type ClusterTarget } from '../../src/target.ts';
@@ -34,7 +35,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms).unref())]);
 }
 
-async function take(): Promise<unknown> {
+async function take(): Promise<Snapshot> {
   let access: ClusterAccess;
   try {
     access = resolveTarget(target, 'read').access;
@@ -45,7 +46,7 @@ async function take(): Promise<unknown> {
   const version = await within(kc.makeApiClient(VersionApi).getCode(), 5000).catch((error: Error) => error);
   if (version instanceof Error) return { available: false, cluster: name, reason: `cluster "${name}" was not answering (${version.message.split('\n')[0]})` };
   const api = KubernetesObjectApi.makeApiClient(kc);
-  const objects: Record<string, unknown[]> = {};
+  const objects: Record<string, KubernetesObject[]> = {};
   for (const [apiVersion, kind] of KINDS) {
     const list = await within(api.list(apiVersion, kind), 10_000);
     objects[`${apiVersion}/${kind}`] = list.items.map((o) => clean(o, apiVersion, kind));
@@ -56,7 +57,7 @@ async function take(): Promise<unknown> {
   return { available: true, cluster: name, takenAt: new Date().toISOString(), kubernetesVersion: version.gitVersion, apiVersions, objects };
 }
 
-let snapshot: unknown;
+let snapshot: Snapshot;
 try {
   snapshot = await take();
 } catch (error) {

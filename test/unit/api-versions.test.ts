@@ -7,9 +7,7 @@ import { answerForKind, fieldsOf, judgeRequired, judgeRetired, retiredOf } from 
 import { APP, NOTES_API_VERSIONS } from '../../checks/api-versions/constants.ts';
 import { legacyManifest, migratedManifest } from '../../checks/api-versions/manifests.ts';
 import { isEmptySelector, pathsFor, reachesPort, selects } from '../../checks/api-versions/routing.ts';
-// The page's helpers are plain JavaScript, as the pages import them, without type declarations.
-// @ts-expect-error TS7016
-import { comparisonRows, migrationRows } from '../../labs/components/api-versions.js';
+import { comparisonRows, migrationRows } from '../../labs/components/api-versions.ts';
 
 // What a 1.36 API server serves of the notes' list, and a little more.
 const SERVED = new Set([

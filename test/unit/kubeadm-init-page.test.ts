@@ -2,8 +2,7 @@
 // for it: the local provider's carry kubelab's kubeadm.yaml, kind's go into the control-plane
 // container, and with no cluster the page shows both rather than guessing.
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: the page helpers are plain browser JavaScript, without types.
-import { controlPlaneKubeadm, machineOf, pkiList, pkiRead } from '../../labs/components/kubeadm-init.js';
+import { controlPlaneKubeadm, machineOf, pkiList, pkiRead } from '../../labs/components/kubeadm-init.ts';
 
 const kwokNode = (name: string) => ({ metadata: { name, annotations: { 'kwok.x-k8s.io/node': 'fake' }, labels: {} } });
 const kindNode = (name: string, container: string, role?: string) => ({
@@ -21,7 +20,7 @@ describe('which provider the page writes commands for', () => {
   });
 
   it('writes kubeadm on the control plane as each provider needs it', () => {
-    expect(controlPlaneKubeadm({ provider: 'local' }, 'certs check-expiration')).toBe(
+    expect(controlPlaneKubeadm({ provider: 'local', controlPlane: null }, 'certs check-expiration')).toBe(
       'kubeadm certs check-expiration --config "$(dirname "$KUBECONFIG")/kubeadm.yaml"',
     );
     expect(controlPlaneKubeadm({ provider: 'kind', controlPlane: 'labs-control-plane' }, 'certs check-expiration')).toBe(
@@ -36,7 +35,7 @@ describe('which provider the page writes commands for', () => {
     expect(pkiRead({ provider: 'kind', controlPlane: 'labs-control-plane' }, 'ca.crt', 'openssl x509 -noout -subject')).toBe(
       'docker exec labs-control-plane cat /etc/kubernetes/pki/ca.crt | openssl x509 -noout -subject',
     );
-    expect(pkiRead({ provider: 'local' }, 'ca.crt')).toBe('cat "$(dirname "$KUBECONFIG")/pki/ca.crt"');
+    expect(pkiRead({ provider: 'local', controlPlane: null }, 'ca.crt')).toBe('cat "$(dirname "$KUBECONFIG")/pki/ca.crt"');
     expect(pkiList({ provider: 'kind', controlPlane: 'labs-control-plane' })).toBe('docker exec labs-control-plane ls /etc/kubernetes/pki');
   });
 });

@@ -1,12 +1,11 @@
-// The max-pods page counts what the checks count: its helpers (labs/components/max-pods.js) and
+// The max-pods page counts what the checks count: its helpers (labs/components/max-pods.ts) and
 // the lab's arithmetic agree on the same API objects, and the page tells the two sizes apart as
 // the lab does.
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { capacityOf, roomForKuard, scaleFor, smallestMaxPods } from '../../checks/max-pods/arithmetic.ts';
 import { CONTAINER_SCALE, LABEL, NAMESPACE, NOTES_SCALE } from '../../checks/max-pods/constants.ts';
-// @ts-expect-error: the page's helpers are plain JavaScript for the browser, without types.
-import * as page from '../../labs/components/max-pods.js';
+import * as page from '../../labs/components/max-pods.ts';
 
 const where = { namespace: NAMESPACE, label: LABEL };
 const scales = { notes: NOTES_SCALE, containers: CONTAINER_SCALE };
@@ -49,8 +48,8 @@ describe('the max-pods page’s helpers', () => {
     const { nodes, pods } = cluster();
     const load = page.workerLoad(nodes, pods, where);
     const c = capacityOf(nodes, pods);
-    expect(load.map((w: { node: string }) => w.node)).toEqual(c.workers.map((w) => w.name));
-    expect(load.map((w: { kuard: number; other: number }) => [w.kuard, w.other])).toEqual(c.workers.map((w) => [w.kuard, w.others]));
+    expect(load.map((w) => w.node)).toEqual(c.workers.map((w) => w.name));
+    expect(load.map((w) => [w.kuard, w.other])).toEqual(c.workers.map((w) => [w.kuard, w.others]));
     expect(page.arithmetic(load).room).toBe(roomForKuard(c.workers));
     expect(page.kuardSummary(pods, where)).toEqual({ total: c.total, ready: c.ready, pending: c.pending });
     for (const replicas of [9, 12, 40]) expect(page.smallestLimit(load, replicas)).toBe(smallestMaxPods(c.workers, replicas));
@@ -69,11 +68,11 @@ describe('the max-pods page’s helpers', () => {
     const { nodes } = cluster();
     expect(page.raisedCount(nodes, 6)).toEqual({ raised: 2, of: 2 });
     expect(page.raisedCount(nodes, 250)).toEqual({ raised: 0, of: 2 });
-    expect(page.kubeletRows(cluster(false).nodes).map((r: Record<string, string>) => r['kubelet runs with (maxPods)'])).toEqual([
+    expect(page.kubeletRows(cluster(false).nodes).map((r) => r['kubelet runs with (maxPods)'])).toEqual([
       'see /configz',
       'see /configz',
     ]);
-    expect(page.kubeletRows(nodes).map((r: Record<string, string>) => r['kubelet runs with (maxPods)'])).toEqual(['6', '6']);
+    expect(page.kubeletRows(nodes).map((r) => r['kubelet runs with (maxPods)'])).toEqual(['6', '6']);
   });
 
   it('pick the newest FailedScheduling message', () => {

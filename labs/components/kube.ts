@@ -22,13 +22,22 @@
 //
 // Every watch of a page shares one stream from the bridge (see WatchHub), and each says on the
 // page when the bridge or the cluster is down, then resumes by itself when they are back.
+import type {KubernetesObject, V1Node} from "@kubernetes/client-node";
 import {FileAttachment} from "observablehq:stdlib";
+import type {ActionResult} from "../../src/bridge/actions.ts";
+import type {Selection} from "../../src/bridge/params.ts";
+import type {CheckResult} from "../../src/engine/run.ts";
 
 const START = "npx kubelab serve";
 const STORAGE_KEY = "kubelab.bridge";
 const RETRY_MS = [500, 1000, 2000, 5000];
 
-const MESSAGES = {
+/** What the banner says: the states of the page's connection, or the snapshot a build shows. */
+type BannerState = "connecting" | "live" | "bridge-down" | "cluster-down" | "stale" | "snapshot";
+/** Why a request failed: the bridge or cluster is down, the page's key is stale, a built site has no bridge, or the bridge said no. */
+export type KubeErrorState = "bridge-down" | "cluster-down" | "stale" | "snapshot" | "error";
+
+const MESSAGES: Record<"bridge-down" | "cluster-down" | "stale", string> = {
   "bridge-down": `The kubelab bridge is not answering, so live cells cannot reach the cluster: start it with: ${START} (then open the link it prints).`,
   "cluster-down": `The lab cluster is not running: start it with: ${START}`,
   stale: `This page holds the access key of an earlier run of kubelab serve: open the link the current one printed, or start it with: ${START}`
@@ -36,7 +45,10 @@ const MESSAGES = {
 
 /** An error whose message is fit to show on the page. */
 export class KubeError extends Error {
-  constructor(message, state, status) {
+  readonly state: KubeErrorState;
+  readonly status: number | undefined;
+
+  constructor(message: string, state: KubeErrorState, status?: number) {
     super(message);
     this.name = "KubeError";
     this.state = state;
@@ -46,10 +58,16 @@ export class KubeError extends Error {
 
 // ---- credentials --------------------------------------------------------------------------
 
-function readCredentials() {
+/** The bridge's port (0: this page's origin, a workshop server) and the run's token. */
+interface Credentials {
+  port: number;
+  token: string;
+}
+
+function readCredentials(): Credentials | null {
   const match = /(^#|&)kubelab=(\d{1,5}|here)\.([A-Za-z0-9_-]{20,100})(?=&|$)/.exec(location.hash);
   if (match) {
-    const credentials = {port: match[2] === "here" ? 0 : Number(match[2]), token: match[3]};
+    const credentials: Credentials = {port: match[2] === "here" ? 0 : Number(match[2]), token: match[3]!};
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
     } catch {
@@ -60,8 +78,8 @@ function readCredentials() {
     return credentials;
   }
   try {
-    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "null");
-    if (stored && Number.isInteger(stored.port) && typeof stored.token === "string") return stored;
+    const stored: Partial<Credentials> | null = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "null");
+    if (stored && Number.isInteger(stored.port) && typeof stored.token === "string") return {port: stored.port!, token: stored.token};
   } catch {
     // nothing usable stored
   }
@@ -70,10 +88,10 @@ function readCredentials() {
 
 // ---- the banner at the top of the page ----------------------------------------------------
 
-let banner;
-let bannerState;
+let banner: HTMLDivElement | undefined;
+let bannerState: BannerState | undefined;
 
-function setState(state, text) {
+function setState(state: BannerState, text: string): void {
   if (typeof document === "undefined") return;
   if (!banner) {
     banner = document.createElement("div");
@@ -89,15 +107,29 @@ function setState(state, text) {
 
 // ---- the snapshot a build carries ---------------------------------------------------------
 
-let snapshotPromise;
+/** What data/cluster.json holds: the loader (data/cluster.json.ts) writes this type. */
+export type Snapshot =
+  | {
+      available: true;
+      cluster: string;
+      takenAt: string;
+      kubernetesVersion: string;
+      apiVersions: string[];
+      /** The objects of each kind the pages show, by "<apiVersion>/<kind>". */
+      objects: Record<string, KubernetesObject[]>;
+    }
+  | {available: false; cluster?: string; reason: string};
 
-function snapshot() {
-  return (snapshotPromise ??= FileAttachment("../data/cluster.json")
-    .json()
-    .catch(() => ({available: false, reason: "the snapshot file is missing"})));
+let snapshotPromise: Promise<Snapshot> | undefined;
+
+function snapshot(): Promise<Snapshot> {
+  snapshotPromise ??= (FileAttachment("../data/cluster.json").json() as Promise<Snapshot>).catch(
+    (): Snapshot => ({available: false, reason: "the snapshot file is missing"})
+  );
+  return snapshotPromise;
 }
 
-function snapshotBanner(data) {
+function snapshotBanner(data: Snapshot): string {
   if (data.available) {
     const when = new Date(data.takenAt).toUTCString();
     return `This page shows a snapshot of cluster "${data.cluster}" (Kubernetes ${data.kubernetesVersion}) taken ${when}. Live cells and checks need the kubelab bridge: start it with: ${START}, and open the link it prints.`;
@@ -106,8 +138,8 @@ function snapshotBanner(data) {
 }
 
 /** Splits "a=b,c in (x,y)" at the commas outside parentheses. */
-function requirements(selector) {
-  const parts = [];
+function requirements(selector: string): string[] {
+  const parts: string[] = [];
   let depth = 0;
   let current = "";
   for (const char of selector) {
@@ -123,22 +155,32 @@ function requirements(selector) {
 }
 
 /** Label selectors as the API server reads them, for filtering the snapshot. */
-export function matchesSelector(labels = {}, selector = "") {
+export function matchesSelector(labels: Record<string, string> = {}, selector = ""): boolean {
   return requirements(selector).every((req) => {
-    let m;
-    if ((m = /^(\S+)\s+(in|notin)\s+\((.*)\)$/.exec(req))) {
-      const values = m[3].split(",").map((v) => v.trim());
-      const has = m[1] in labels && values.includes(labels[m[1]]);
-      return m[2] === "in" ? has : !has;
+    const set = /^(\S+)\s+(in|notin)\s+\((.*)\)$/.exec(req);
+    if (set) {
+      const key = set[1]!;
+      const values = set[3]!.split(",").map((v) => v.trim());
+      const has = key in labels && values.includes(labels[key]!);
+      return set[2] === "in" ? has : !has;
     }
-    if ((m = /^(\S+?)\s*!=\s*(\S*)$/.exec(req))) return labels[m[1]] !== m[2];
-    if ((m = /^(\S+?)\s*==?\s*(\S*)$/.exec(req))) return labels[m[1]] === m[2];
-    if ((m = /^!(\S+)$/.exec(req))) return !(m[1] in labels);
+    const notEqual = /^(\S+?)\s*!=\s*(\S*)$/.exec(req);
+    if (notEqual) return labels[notEqual[1]!] !== notEqual[2];
+    const equal = /^(\S+?)\s*==?\s*(\S*)$/.exec(req);
+    if (equal) return labels[equal[1]!] === equal[2];
+    const absent = /^!(\S+)$/.exec(req);
+    if (absent) return !(absent[1]! in labels);
     return req in labels;
   });
 }
 
-async function fromSnapshot(apiVersion, kind, {namespace, labelSelector} = {}) {
+/** Which objects of a kind: in one namespace (all when omitted), matching a label selector. */
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+}
+
+async function fromSnapshot(apiVersion: string, kind: string, {namespace, labelSelector}: ListOptions = {}): Promise<KubernetesObject[]> {
   const data = await snapshot();
   if (!data.available) throw new KubeError(snapshotBanner(data), "snapshot");
   const items = data.objects?.[`${apiVersion}/${kind}`];
@@ -148,24 +190,44 @@ async function fromSnapshot(apiVersion, kind, {namespace, labelSelector} = {}) {
 
 // ---- talking to the bridge ----------------------------------------------------------------
 
-function keyOf(object) {
+function keyOf(object: KubernetesObject): string {
   return `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
 }
 
-function sorted(objects) {
+function sorted(objects: Iterable<KubernetesObject>): KubernetesObject[] {
   return [...objects].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
 }
 
-function query(params) {
+function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
   return search.toString();
 }
 
+/** What a request to the bridge may carry. */
+interface RequestOptions {
+  method?: "GET" | "POST";
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** The bridge's answer to /api/v1/status. */
+export interface ClusterStatus {
+  cluster: string;
+  reachable: boolean;
+  message?: string;
+}
+
 class Kube {
-  constructor(credentials) {
+  readonly credentials: Credentials | null;
+  /** True when the page can reach a bridge (it may still be down); false in a built site. */
+  readonly live: boolean;
+  /** The cluster's name, once the bridge said it. */
+  cluster: string | undefined;
+  hub: WatchHub | undefined;
+
+  constructor(credentials: Credentials | null) {
     this.credentials = credentials;
-    /** True when the page can reach a bridge (it may still be down); false in a built site. */
     this.live = credentials !== null;
     if (this.live) {
       setState("connecting", "Connecting to the lab cluster…");
@@ -176,10 +238,10 @@ class Kube {
   }
 
   /** One request to the bridge; failures become KubeErrors with a message for the page. */
-  async request(path, {method = "GET", body, signal} = {}) {
-    if (!this.live) throw new KubeError(`Live cells need the kubelab bridge: start it with: ${START}`, "snapshot");
+  async request(path: string, {method = "GET", body, signal}: RequestOptions = {}): Promise<Response> {
+    if (!this.credentials) throw new KubeError(`Live cells need the kubelab bridge: start it with: ${START}`, "snapshot");
     const {port, token} = this.credentials;
-    let response;
+    let response: Response;
     try {
       response = await fetch(port === 0 ? path : `http://127.0.0.1:${port}${path}`, {
         method,
@@ -206,19 +268,20 @@ class Kube {
     throw new KubeError(message, "error", response.status);
   }
 
-  async json(path, options) {
-    const data = await (await this.request(path, options)).json();
+  /** The JSON the bridge answered, as the route sends it (src/bridge/routes.ts). */
+  async json<T>(path: string, options?: RequestOptions): Promise<T> {
+    const data: T = await (await this.request(path, options)).json();
     this.markLive();
     return data;
   }
 
-  markLive() {
+  markLive(): void {
     setState("live", this.cluster ? `Live: cells read cluster "${this.cluster}" through the kubelab bridge.` : "Live: cells read the lab cluster through the kubelab bridge.");
   }
 
   /** {cluster, reachable, message?}: is the cluster answering? */
-  async status() {
-    const data = await (await this.request("/api/v1/status")).json();
+  async status(): Promise<ClusterStatus> {
+    const data: ClusterStatus = await (await this.request("/api/v1/status")).json();
     this.cluster = data.cluster;
     if (data.reachable) this.markLive();
     else setState("cluster-down", MESSAGES["cluster-down"]);
@@ -226,44 +289,46 @@ class Kube {
   }
 
   /** The objects of a kind, sorted by namespace and name. */
-  async list(apiVersion, kind, {namespace, labelSelector} = {}) {
+  async list(apiVersion: string, kind: string, {namespace, labelSelector}: ListOptions = {}): Promise<KubernetesObject[]> {
     if (!this.live) return fromSnapshot(apiVersion, kind, {namespace, labelSelector});
-    const data = await this.json(`/api/v1/objects?${query({apiVersion, kind, namespace, labelSelector})}`);
+    const data = await this.json<{items: KubernetesObject[]}>(`/api/v1/objects?${query({apiVersion, kind, namespace, labelSelector})}`);
     return sorted(data.items);
   }
 
   /** One object, or null when there is none of that name. */
-  async get(apiVersion, kind, name, namespace) {
+  async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject | null> {
     if (!this.live) return (await fromSnapshot(apiVersion, kind, {namespace})).find((o) => o.metadata?.name === name) ?? null;
-    return this.json(`/api/v1/object?${query({apiVersion, kind, name, namespace})}`);
+    return this.json<KubernetesObject | null>(`/api/v1/object?${query({apiVersion, kind, name, namespace})}`);
   }
 
   /**
    * The objects of a kind as an async generator: it yields the whole current array first and
    * again after every change. It reconnects by itself, resuming where it left off.
    */
-  watch(apiVersion, kind, {namespace, labelSelector} = {}) {
+  watch(apiVersion: string, kind: string, {namespace, labelSelector}: ListOptions = {}): AsyncIterableIterator<KubernetesObject[]> {
     if (!this.live) return snapshotWatch(apiVersion, kind, {namespace, labelSelector});
     this.hub ??= new WatchHub(this);
-    const selection = {apiVersion, kind};
+    const selection: Selection = {apiVersion, kind};
     if (namespace) selection.namespace = namespace;
     if (labelSelector) selection.labelSelector = labelSelector;
     return new Watch(this.hub, selection);
   }
 
   /** Runs a lab's checks (all, or one exercise's) on the cluster. */
-  async check(labId, exerciseId, {timeoutMs} = {}) {
-    const data = await this.json("/api/v1/check", {method: "POST", body: {lab: labId, ...(exerciseId ? {exercise: exerciseId} : {}), ...(timeoutMs === undefined ? {} : {timeoutMs})}});
+  async check(labId: string, exerciseId?: string, {timeoutMs}: {timeoutMs?: number} = {}): Promise<CheckResult[]> {
+    const data = await this.json<{results: CheckResult[]}>("/api/v1/check", {method: "POST", body: {lab: labId, ...(exerciseId ? {exercise: exerciseId} : {}), ...(timeoutMs === undefined ? {} : {timeoutMs})}});
     return data.results;
   }
 
   /** One of the bridge's allowed changes: scale, cordon, uncordon, evict. */
-  async action(name, params = {}) {
-    return this.json(`/api/v1/actions/${encodeURIComponent(name)}`, {method: "POST", body: {params}});
+  async action(name: string, params: Record<string, unknown> = {}): Promise<ActionResult> {
+    return this.json<ActionResult>(`/api/v1/actions/${encodeURIComponent(name)}`, {method: "POST", body: {params}});
   }
 }
 
-async function* snapshotWatch(apiVersion, kind, options) {
+export type {Kube};
+
+async function* snapshotWatch(apiVersion: string, kind: string, options: ListOptions): AsyncGenerator<KubernetesObject[], void> {
   yield await fromSnapshot(apiVersion, kind, options);
 }
 
@@ -273,42 +338,45 @@ async function* snapshotWatch(apiVersion, kind, options) {
  * the hub opens a new stream, and each watch resumes from its last resourceVersion.
  */
 class WatchHub {
-  constructor(kube) {
+  readonly kube: Kube;
+  readonly watches = new Map<string, Watch>();
+  nextId = 0;
+  generation = 0;
+  attempt = 0;
+  controller: AbortController | null = null;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(kube: Kube) {
     this.kube = kube;
-    this.watches = new Map();
-    this.nextId = 0;
-    this.generation = 0;
-    this.attempt = 0;
-    this.controller = null;
-    this.timer = null;
   }
 
-  add(watch) {
+  add(watch: Watch): string {
     const id = `w${++this.nextId}`;
     this.watches.set(id, watch);
     this.reconnect(10);
     return id;
   }
 
-  remove(id) {
+  remove(id: string): void {
     if (this.watches.delete(id)) this.reconnect(10);
   }
 
-  reconnect(delay) {
+  reconnect(delay: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(), delay);
   }
 
-  async connect() {
+  async connect(): Promise<void> {
     this.controller?.abort();
     const generation = ++this.generation;
     if (!this.watches.size) return;
-    const controller = (this.controller = new AbortController());
+    const controller = new AbortController();
+    this.controller = controller;
     const watches = [...this.watches].map(([id, w]) => ({id, ...w.selection, ...(w.resourceVersion ? {resourceVersion: w.resourceVersion} : {})}));
     try {
       const response = await this.kube.request("/api/v1/watch", {method: "POST", body: {watches}, signal: controller.signal});
       this.kube.markLive();
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
       for (;;) {
         const {value, done} = await reader.read();
@@ -316,7 +384,7 @@ class WatchHub {
         this.attempt = 0;
         buffer += value;
         const lines = buffer.split("\n");
-        buffer = lines.pop();
+        buffer = lines.pop() ?? "";
         for (const line of lines) if (line) this.dispatch(JSON.parse(line));
       }
     } catch (error) {
@@ -330,10 +398,10 @@ class WatchHub {
     if (controller.signal.aborted || generation !== this.generation) return;
     // The stream broke or ended: the bridge went away (or restarts). Say so and try again.
     if (bannerState !== "cluster-down") setState("bridge-down", MESSAGES["bridge-down"]);
-    this.reconnect(RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]);
+    this.reconnect(RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]!);
   }
 
-  dispatch(message) {
+  dispatch(message: WatchMessage): void {
     if (message.type === "PING") return;
     if (message.type === "STATUS") {
       if (message.ok) this.kube.markLive();
@@ -345,32 +413,36 @@ class WatchHub {
 }
 
 /** One watch, as an async iterator of the current objects that `return()` stops at once. */
-class Watch {
-  constructor(hub, selection) {
+class Watch implements AsyncIterableIterator<KubernetesObject[]> {
+  readonly hub: WatchHub;
+  readonly selection: Selection;
+  objects = new Map<string, KubernetesObject>();
+  resourceVersion: string | undefined = undefined;
+  changed = false;
+  error: KubeError | null = null;
+  closed = false;
+  waiters: (() => void)[] = [];
+  readonly id: string;
+
+  constructor(hub: WatchHub, selection: Selection) {
     this.hub = hub;
     this.selection = selection;
-    this.objects = new Map();
-    this.resourceVersion = undefined;
-    this.changed = false;
-    this.error = null;
-    this.closed = false;
-    this.waiters = [];
     this.id = hub.add(this);
   }
 
-  [Symbol.asyncIterator]() {
+  [Symbol.asyncIterator](): this {
     return this;
   }
 
-  async next() {
-    while (!this.closed && !this.changed && !this.error) await new Promise((resolve) => this.waiters.push(resolve));
+  async next(): Promise<IteratorResult<KubernetesObject[], undefined>> {
+    while (!this.closed && !this.changed && !this.error) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.error) throw this.error;
     if (this.closed) return {done: true, value: undefined};
     this.changed = false;
     return {done: false, value: sorted(this.objects.values())};
   }
 
-  async return(value) {
+  async return<T>(value?: T): Promise<IteratorReturnResult<T | undefined>> {
     if (!this.closed) {
       this.closed = true;
       this.hub.remove(this.id);
@@ -379,22 +451,22 @@ class Watch {
     return {done: true, value};
   }
 
-  async throw(error) {
+  async throw(error?: unknown): Promise<never> {
     await this.return();
     throw error;
   }
 
-  wake() {
+  wake(): void {
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 
-  fail(error) {
+  fail(error: KubeError): void {
     this.error = error;
     this.hub.remove(this.id);
     this.wake();
   }
 
-  handle(message) {
+  handle(message: WatchMessage & {id: string}): void {
     switch (message.type) {
       case "LIST":
         this.objects = new Map(message.items.map((o) => [keyOf(o), o]));
@@ -424,16 +496,29 @@ class Watch {
   }
 }
 
-let shared;
+/**
+ * One line of the bridge's watch stream (src/bridge/watch.ts): every message but PING names
+ * its watch; STATUS says whether the cluster answers.
+ */
+type WatchMessage =
+  | {type: "PING"; id?: undefined}
+  | {id: string; type: "STATUS"; ok: boolean; message?: string}
+  | {id: string; type: "LIST"; items: KubernetesObject[]; resourceVersion: string}
+  | {id: string; type: "ADDED" | "MODIFIED" | "DELETED"; object: KubernetesObject}
+  | {id: string; type: "BOOKMARK"; resourceVersion: string}
+  | {id: string; type: "ERROR"; status: number; message: string};
+
+let shared: Kube | undefined;
 
 /** The page's connection to the lab cluster (one per page). */
-export function connect() {
-  return (shared ??= new Kube(readCredentials()));
+export function connect(): Kube {
+  shared ??= new Kube(readCredentials());
+  return shared;
 }
 
 // ---- DOM helpers --------------------------------------------------------------------------
 
-function element(tag, className, text) {
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -444,7 +529,7 @@ function element(tag, className, text) {
  * A button that runs a lab's checks (or one exercise's) and shows each result: ✓ or ✗, the
  * reason, and for a failed check the hint.
  */
-export function checkButton(labId, exerciseId) {
+export function checkButton(labId: string, exerciseId?: string): HTMLDivElement {
   const root = element("div", "kubelab-check");
   root.dataset.lab = labId;
   if (exerciseId) root.dataset.exercise = exerciseId;
@@ -470,7 +555,7 @@ export function checkButton(labId, exerciseId) {
       summary.textContent = `${ok ? "✓" : "✗"} ${passed} of ${results.length} checks pass — ${points}/${max} points`;
     } catch (error) {
       root.dataset.state = "error";
-      summary.textContent = `✗ ${error.message}`;
+      summary.textContent = `✗ ${(error as Error).message}`;
     } finally {
       button.disabled = false;
     }
@@ -483,7 +568,7 @@ export function checkButton(labId, exerciseId) {
  * pass: the page shows a button that checks, and renders the content only once every check of
  * the exercise passes. `render` is called then (and may return a Node, text or a Promise of one).
  */
-export function afterPass(labId, exerciseId, render) {
+export function afterPass(labId: string, exerciseId: string, render: () => Content | Promise<Content>): HTMLDivElement {
   const root = element("div", "kubelab-after-pass");
   root.dataset.lab = labId;
   root.dataset.exercise = exerciseId;
@@ -506,7 +591,7 @@ export function afterPass(labId, exerciseId, render) {
       root.dataset.state = "shown";
       root.replaceChildren(content instanceof Node ? content : text(String(content)));
     } catch (error) {
-      status.textContent = `✗ ${error.message}`;
+      status.textContent = `✗ ${(error as Error).message}`;
     } finally {
       button.disabled = false;
     }
@@ -514,7 +599,10 @@ export function afterPass(labId, exerciseId, render) {
   return root;
 }
 
-function resultItem(result) {
+/** What afterPass may render: a Node, or text for a paragraph. */
+type Content = Node | string | number;
+
+function resultItem(result: CheckResult): HTMLLIElement {
   const item = element("li", `kubelab-check-result ${result.status}`);
   item.dataset.check = result.check;
   item.append(element("span", "mark", result.status === "pass" ? "✓" : "✗"), element("span", "title", result.title));
@@ -524,27 +612,27 @@ function resultItem(result) {
 }
 
 /** A paragraph (or another element) holding plain text. */
-export function text(content, tag = "p") {
+export function text(content: string, tag: keyof HTMLElementTagNameMap = "p"): HTMLElement {
   return element(tag, "", content);
 }
 
 /** A plain table of rows (objects with the same keys); the keys are the column heads. */
-export function table(rows, columns = rows.length ? Object.keys(rows[0]) : []) {
+export function table(rows: readonly Record<string, unknown>[], columns: string[] = rows.length ? Object.keys(rows[0]!) : []): HTMLTableElement {
   const node = element("table", "kubelab-table");
   const head = element("tr");
   head.append(...columns.map((c) => element("th", "", c)));
   node.append(element("thead"), element("tbody"));
-  node.tHead.append(head);
+  node.tHead!.append(head);
   for (const row of rows) {
     const tr = element("tr");
     tr.append(...columns.map((c) => element("td", "", row[c] === undefined || row[c] === null ? "" : String(row[c]))));
-    node.tBodies[0].append(tr);
+    node.tBodies[0]!.append(tr);
   }
   return node;
 }
 
 /** The columns `kubectl get nodes` shows, for one Node object. */
-export function nodeRow(node) {
+export function nodeRow(node: V1Node): Record<string, string | undefined> {
   const ready = node.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
   const roles = Object.keys(node.metadata?.labels ?? {})
     .filter((l) => l.startsWith("node-role.kubernetes.io/"))
