@@ -1,12 +1,12 @@
 // Helpers for the drain page: read the availability record the lab's watcher keeps in
 // ConfigMap kubelab/drain-availability (see checks/drain/watcher/record.ts), shape it for Plot,
 // and tell which provider runs the cluster so the page shows commands that work there.
-import type {V1CertificateSigningRequest, V1ConfigMap, V1Node, V1Pod} from "@kubernetes/client-node";
-import type {Departure} from "../../checks/drain/watcher/departures.ts";
-import type {NodeState, Sample} from "../../checks/drain/watcher/timeline.ts";
+import type { V1CertificateSigningRequest, V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { Departure } from '../../checks/drain/watcher/departures.ts';
+import type { NodeState, Sample } from '../../checks/drain/watcher/timeline.ts';
 
-const EVICTION_REASON = "EvictionByEvictionAPI";
-const KWOK_ANNOTATION = "kwok.x-k8s.io/node";
+const EVICTION_REASON = 'EvictionByEvictionAPI';
+const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';
 
 /** The availability record as the page reads it from the watcher's ConfigMap. */
 export interface PageRecord {
@@ -29,10 +29,10 @@ export function parseRecord(configMap: V1ConfigMap | null | undefined): PageReco
       node: d.node,
       deployment: d.deployment,
       budget: Number(d.budget),
-      startedAt: Date.parse(d.startedAt ?? ""),
-      heartbeat: Date.parse(d.heartbeat ?? ""),
+      startedAt: Date.parse(d.startedAt ?? ''),
+      heartbeat: Date.parse(d.heartbeat ?? ''),
       timeline: JSON.parse(d.timeline),
-      departures: d.departures ? JSON.parse(d.departures) : []
+      departures: d.departures ? JSON.parse(d.departures) : [],
     };
   } catch {
     return null;
@@ -43,21 +43,21 @@ export function parseRecord(configMap: V1ConfigMap | null | undefined): PageReco
  * The timeline as points of a step line, with a last point at `now` so the line reaches the
  * present: the state of the last sample still holds.
  */
-export function availabilityPoints(record: PageRecord, now = Date.now()): {time: Date; available: number; desired: number}[] {
-  const points = record.timeline.map((s) => ({time: new Date(s.t), available: s.available, desired: s.desired}));
+export function availabilityPoints(record: PageRecord, now = Date.now()): { time: Date; available: number; desired: number }[] {
+  const points = record.timeline.map((s) => ({ time: new Date(s.t), available: s.available, desired: s.desired }));
   const last = points.at(-1);
-  if (last && now > last.time.getTime()) points.push({...last, time: new Date(now)});
+  if (last && now > last.time.getTime()) points.push({ ...last, time: new Date(now) });
   return points;
 }
 
 /** Stretches of time with the node in one state (schedulable, cordoned, absent), for a band under the line. */
-export function nodePhases(record: PageRecord, now = Date.now()): {state: NodeState; start: Date; end: Date}[] {
-  const phases: {state: NodeState; start: Date; end: Date}[] = [];
+export function nodePhases(record: PageRecord, now = Date.now()): { state: NodeState; start: Date; end: Date }[] {
+  const phases: { state: NodeState; start: Date; end: Date }[] = [];
   for (const s of record.timeline) {
     const open = phases.at(-1);
     if (open && open.state === s.node) continue;
     if (open) open.end = new Date(s.t);
-    phases.push({state: s.node, start: new Date(s.t), end: new Date(now)});
+    phases.push({ state: s.node, start: new Date(s.t), end: new Date(now) });
   }
   return phases;
 }
@@ -77,7 +77,7 @@ export function belowBudget(record: PageRecord): BelowBudget[] {
     if (s.available < record.budget) {
       if (open) open.available = Math.min(open.available, s.available);
       else {
-        open = {from: new Date(s.t), to: null, available: s.available};
+        open = { from: new Date(s.t), to: null, available: s.available };
         result.push(open);
       }
     } else if (open) {
@@ -90,8 +90,8 @@ export function belowBudget(record: PageRecord): BelowBudget[] {
 
 /** How a pod left the node, in words. */
 function howItLeft(reason: string): string {
-  if (reason === EVICTION_REASON) return "evicted (Eviction API)";
-  return reason ? `removed: ${reason}` : "deleted without an eviction";
+  if (reason === EVICTION_REASON) return 'evicted (Eviction API)';
+  return reason ? `removed: ${reason}` : 'deleted without an eviction';
 }
 
 /** The pods that left the watched node, oldest first, as table rows. */
@@ -99,33 +99,33 @@ export function departureRows(record: PageRecord): Record<string, string>[] {
   return record.departures.map((d) => ({
     time: new Date(d.t).toLocaleTimeString(),
     pod: d.pod,
-    "how it left": howItLeft(d.reason)
+    'how it left': howItLeft(d.reason),
   }));
 }
 
 /** The lab's pods, one row each: where they run and what owns them. */
 export function podRows(pods: V1Pod[]): Record<string, string | undefined>[] {
   return [...pods]
-    .sort((a, b) => (a.spec?.nodeName ?? "").localeCompare(b.spec?.nodeName ?? "") || a.metadata!.name!.localeCompare(b.metadata!.name!))
+    .sort((a, b) => (a.spec?.nodeName ?? '').localeCompare(b.spec?.nodeName ?? '') || a.metadata!.name!.localeCompare(b.metadata!.name!))
     .map((pod) => ({
       pod: pod.metadata!.name,
-      node: pod.spec?.nodeName ?? "(Pending)",
-      "owned by": pod.metadata!.ownerReferences?.[0]?.kind ?? "nothing",
-      status: pod.metadata!.deletionTimestamp ? "Terminating" : (pod.status?.phase ?? "")
+      node: pod.spec?.nodeName ?? '(Pending)',
+      'owned by': pod.metadata!.ownerReferences?.[0]?.kind ?? 'nothing',
+      status: pod.metadata!.deletionTimestamp ? 'Terminating' : (pod.status?.phase ?? ''),
     }));
 }
 
 /** "local" when kwok plays the kubelets, "kind" when the nodes are kind containers, undefined before the nodes are known. */
-export function providerOf(nodes: V1Node[]): "local" | "kind" | "other" | undefined {
+export function providerOf(nodes: V1Node[]): 'local' | 'kind' | 'other' | undefined {
   if (!nodes.length) return undefined;
-  if (nodes.some((n) => n.metadata?.annotations?.[KWOK_ANNOTATION] !== undefined)) return "local";
-  return nodes.some((n) => n.spec?.providerID?.startsWith("kind://")) ? "kind" : "other";
+  if (nodes.some((n) => n.metadata?.annotations?.[KWOK_ANNOTATION] !== undefined)) return 'local';
+  return nodes.some((n) => n.spec?.providerID?.startsWith('kind://')) ? 'kind' : 'other';
 }
 
 /** The kind cluster's control-plane container, read from its Node's providerID (kind://docker/<cluster>/<container>). */
 export function controlPlaneContainer(nodes: V1Node[]): string | undefined {
-  const controlPlane = nodes.find((n) => Object.hasOwn(n.metadata?.labels ?? {}, "node-role.kubernetes.io/control-plane"));
-  return controlPlane?.spec?.providerID?.split("/").at(-1);
+  const controlPlane = nodes.find((n) => Object.hasOwn(n.metadata?.labels ?? {}, 'node-role.kubernetes.io/control-plane'));
+  return controlPlane?.spec?.providerID?.split('/').at(-1);
 }
 
 /** The certificate requests joining nodes made with a bootstrap token, newest first, as table rows. */
@@ -133,13 +133,13 @@ export function csrRows(csrs: V1CertificateSigningRequest[]): Record<string, str
   // The bridge sends the timestamp as JSON's string; client-node's type says Date: either parses.
   const created = (c: V1CertificateSigningRequest) => new Date(c.metadata!.creationTimestamp!);
   return csrs
-    .filter((c) => c.spec?.username?.startsWith("system:bootstrap:"))
+    .filter((c) => c.spec?.username?.startsWith('system:bootstrap:'))
     .sort((a, b) => created(b).getTime() - created(a).getTime())
     .map((c) => ({
       name: c.metadata!.name,
       requestor: c.spec.username,
       signer: c.spec.signerName,
       created: created(c).toLocaleTimeString(),
-      condition: [...(c.status?.conditions ?? []).map((x) => x.type), ...(c.status?.certificate ? ["Issued"] : [])].join(",")
+      condition: [...(c.status?.conditions ?? []).map((x) => x.type), ...(c.status?.certificate ? ['Issued'] : [])].join(','),
     }));
 }

@@ -22,25 +22,25 @@
 //
 // Every watch of a page shares one stream from the bridge (see WatchHub), and each says on the
 // page when the bridge or the cluster is down, then resumes by itself when they are back.
-import type {KubernetesObject, V1Node} from "@kubernetes/client-node";
-import {FileAttachment} from "observablehq:stdlib";
-import type {ActionResult} from "../../src/bridge/actions.ts";
-import type {Selection} from "../../src/bridge/params.ts";
-import type {CheckResult} from "../../src/engine/run.ts";
+import type { KubernetesObject, V1Node } from '@kubernetes/client-node';
+import { FileAttachment } from 'observablehq:stdlib';
+import type { ActionResult } from '../../src/bridge/actions.ts';
+import type { Selection } from '../../src/bridge/params.ts';
+import type { CheckResult } from '../../src/engine/run.ts';
 
-const START = "npx kubelab serve";
-const STORAGE_KEY = "kubelab.bridge";
+const START = 'npx kubelab serve';
+const STORAGE_KEY = 'kubelab.bridge';
 const RETRY_MS = [500, 1000, 2000, 5000];
 
 /** What the banner says: the states of the page's connection, or the snapshot a build shows. */
-type BannerState = "connecting" | "live" | "bridge-down" | "cluster-down" | "stale" | "snapshot";
+type BannerState = 'connecting' | 'live' | 'bridge-down' | 'cluster-down' | 'stale' | 'snapshot';
 /** Why a request failed: the bridge or cluster is down, the page's key is stale, a built site has no bridge, or the bridge said no. */
-export type KubeErrorState = "bridge-down" | "cluster-down" | "stale" | "snapshot" | "error";
+export type KubeErrorState = 'bridge-down' | 'cluster-down' | 'stale' | 'snapshot' | 'error';
 
-const MESSAGES: Record<"bridge-down" | "cluster-down" | "stale", string> = {
-  "bridge-down": `The kubelab bridge is not answering, so live cells cannot reach the cluster: start it with: ${START} (then open the link it prints).`,
-  "cluster-down": `The lab cluster is not running: start it with: ${START}`,
-  stale: `This page holds the access key of an earlier run of kubelab serve: open the link the current one printed, or start it with: ${START}`
+const MESSAGES: Record<'bridge-down' | 'cluster-down' | 'stale', string> = {
+  'bridge-down': `The kubelab bridge is not answering, so live cells cannot reach the cluster: start it with: ${START} (then open the link it prints).`,
+  'cluster-down': `The lab cluster is not running: start it with: ${START}`,
+  stale: `This page holds the access key of an earlier run of kubelab serve: open the link the current one printed, or start it with: ${START}`,
 };
 
 /** An error whose message is fit to show on the page. */
@@ -50,7 +50,7 @@ export class KubeError extends Error {
 
   constructor(message: string, state: KubeErrorState, status?: number) {
     super(message);
-    this.name = "KubeError";
+    this.name = 'KubeError';
     this.state = state;
     this.status = status;
   }
@@ -67,19 +67,23 @@ interface Credentials {
 function readCredentials(): Credentials | null {
   const match = /(^#|&)kubelab=(\d{1,5}|here)\.([A-Za-z0-9_-]{20,100})(?=&|$)/.exec(location.hash);
   if (match) {
-    const credentials: Credentials = {port: match[2] === "here" ? 0 : Number(match[2]), token: match[3]!};
+    const credentials: Credentials = { port: match[2] === 'here' ? 0 : Number(match[2]), token: match[3]! };
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
     } catch {
       // storage disabled: the key lasts as long as this page
     }
-    const rest = location.hash.slice(1).split("&").filter((part) => !part.startsWith("kubelab=")).join("&");
-    history.replaceState(history.state, "", location.pathname + location.search + (rest ? `#${rest}` : ""));
+    const rest = location.hash
+      .slice(1)
+      .split('&')
+      .filter((part) => !part.startsWith('kubelab='))
+      .join('&');
+    history.replaceState(history.state, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
     return credentials;
   }
   try {
-    const stored: Partial<Credentials> | null = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "null");
-    if (stored && Number.isInteger(stored.port) && typeof stored.token === "string") return {port: stored.port!, token: stored.token};
+    const stored: Partial<Credentials> | null = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
+    if (stored && Number.isInteger(stored.port) && typeof stored.token === 'string') return { port: stored.port!, token: stored.token };
   } catch {
     // nothing usable stored
   }
@@ -92,12 +96,12 @@ let banner: HTMLDivElement | undefined;
 let bannerState: BannerState | undefined;
 
 function setState(state: BannerState, text: string): void {
-  if (typeof document === "undefined") return;
+  if (typeof document === 'undefined') return;
   if (!banner) {
-    banner = document.createElement("div");
-    banner.className = "kubelab-banner";
-    banner.setAttribute("role", "status");
-    (document.querySelector("#observablehq-main") ?? document.body).prepend(banner);
+    banner = document.createElement('div');
+    banner.className = 'kubelab-banner';
+    banner.setAttribute('role', 'status');
+    (document.querySelector('#observablehq-main') ?? document.body).prepend(banner);
   }
   if (bannerState === state && banner.textContent === text) return;
   bannerState = state;
@@ -118,13 +122,13 @@ export type Snapshot =
       /** The objects of each kind the pages show, by "<apiVersion>/<kind>". */
       objects: Record<string, KubernetesObject[]>;
     }
-  | {available: false; cluster?: string; reason: string};
+  | { available: false; cluster?: string; reason: string };
 
 let snapshotPromise: Promise<Snapshot> | undefined;
 
 function snapshot(): Promise<Snapshot> {
-  snapshotPromise ??= (FileAttachment("../data/cluster.json").json() as Promise<Snapshot>).catch(
-    (): Snapshot => ({available: false, reason: "the snapshot file is missing"})
+  snapshotPromise ??= (FileAttachment('../data/cluster.json').json() as Promise<Snapshot>).catch(
+    (): Snapshot => ({ available: false, reason: 'the snapshot file is missing' }),
   );
   return snapshotPromise;
 }
@@ -141,13 +145,13 @@ function snapshotBanner(data: Snapshot): string {
 function requirements(selector: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let current = "";
+  let current = '';
   for (const char of selector) {
-    if (char === "(") depth++;
-    if (char === ")") depth--;
-    if (char === "," && depth === 0) {
+    if (char === '(') depth++;
+    if (char === ')') depth--;
+    if (char === ',' && depth === 0) {
       parts.push(current.trim());
-      current = "";
+      current = '';
     } else current += char;
   }
   if (current.trim()) parts.push(current.trim());
@@ -155,14 +159,14 @@ function requirements(selector: string): string[] {
 }
 
 /** Label selectors as the API server reads them, for filtering the snapshot. */
-export function matchesSelector(labels: Record<string, string> = {}, selector = ""): boolean {
+export function matchesSelector(labels: Record<string, string> = {}, selector = ''): boolean {
   return requirements(selector).every((req) => {
     const set = /^(\S+)\s+(in|notin)\s+\((.*)\)$/.exec(req);
     if (set) {
       const key = set[1]!;
-      const values = set[3]!.split(",").map((v) => v.trim());
+      const values = set[3]!.split(',').map((v) => v.trim());
       const has = key in labels && values.includes(labels[key]!);
-      return set[2] === "in" ? has : !has;
+      return set[2] === 'in' ? has : !has;
     }
     const notEqual = /^(\S+?)\s*!=\s*(\S*)$/.exec(req);
     if (notEqual) return labels[notEqual[1]!] !== notEqual[2];
@@ -180,18 +184,20 @@ export interface ListOptions {
   labelSelector?: string;
 }
 
-async function fromSnapshot(apiVersion: string, kind: string, {namespace, labelSelector}: ListOptions = {}): Promise<KubernetesObject[]> {
+async function fromSnapshot(apiVersion: string, kind: string, { namespace, labelSelector }: ListOptions = {}): Promise<KubernetesObject[]> {
   const data = await snapshot();
-  if (!data.available) throw new KubeError(snapshotBanner(data), "snapshot");
+  if (!data.available) throw new KubeError(snapshotBanner(data), 'snapshot');
   const items = data.objects?.[`${apiVersion}/${kind}`];
-  if (!items) throw new KubeError(`The snapshot has no ${kind} objects (${apiVersion}); live cells need the bridge: ${START}`, "snapshot");
-  return sorted(items.filter((o) => (!namespace || o.metadata?.namespace === namespace) && matchesSelector(o.metadata?.labels, labelSelector)));
+  if (!items) throw new KubeError(`The snapshot has no ${kind} objects (${apiVersion}); live cells need the bridge: ${START}`, 'snapshot');
+  return sorted(
+    items.filter((o) => (!namespace || o.metadata?.namespace === namespace) && matchesSelector(o.metadata?.labels, labelSelector)),
+  );
 }
 
 // ---- talking to the bridge ----------------------------------------------------------------
 
 function keyOf(object: KubernetesObject): string {
-  return `${object.metadata?.namespace ?? ""}/${object.metadata?.name ?? ""}`;
+  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
 function sorted(objects: Iterable<KubernetesObject>): KubernetesObject[] {
@@ -200,13 +206,14 @@ function sorted(objects: Iterable<KubernetesObject>): KubernetesObject[] {
 
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   return search.toString();
 }
 
 /** What a request to the bridge may carry. */
 interface RequestOptions {
-  method?: "GET" | "POST";
+  method?: 'GET' | 'POST';
   body?: unknown;
   signal?: AbortSignal;
 }
@@ -230,42 +237,42 @@ class Kube {
     this.credentials = credentials;
     this.live = credentials !== null;
     if (this.live) {
-      setState("connecting", "Connecting to the lab cluster…");
+      setState('connecting', 'Connecting to the lab cluster…');
       this.status().catch(() => {});
     } else {
-      snapshot().then((data) => setState("snapshot", snapshotBanner(data)));
+      snapshot().then((data) => setState('snapshot', snapshotBanner(data)));
     }
   }
 
   /** One request to the bridge; failures become KubeErrors with a message for the page. */
-  async request(path: string, {method = "GET", body, signal}: RequestOptions = {}): Promise<Response> {
-    if (!this.credentials) throw new KubeError(`Live cells need the kubelab bridge: start it with: ${START}`, "snapshot");
-    const {port, token} = this.credentials;
+  async request(path: string, { method = 'GET', body, signal }: RequestOptions = {}): Promise<Response> {
+    if (!this.credentials) throw new KubeError(`Live cells need the kubelab bridge: start it with: ${START}`, 'snapshot');
+    const { port, token } = this.credentials;
     let response: Response;
     try {
       response = await fetch(port === 0 ? path : `http://127.0.0.1:${port}${path}`, {
         method,
         signal,
-        cache: "no-store",
-        headers: {Authorization: `Bearer ${token}`, ...(body === undefined ? {} : {"Content-Type": "application/json"})},
-        body: body === undefined ? undefined : JSON.stringify(body)
+        cache: 'no-store',
+        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
       if (signal?.aborted) throw error;
-      setState("bridge-down", MESSAGES["bridge-down"]);
-      throw new KubeError(MESSAGES["bridge-down"], "bridge-down");
+      setState('bridge-down', MESSAGES['bridge-down']);
+      throw new KubeError(MESSAGES['bridge-down'], 'bridge-down');
     }
     if (response.ok) return response;
     const message = (await response.json().catch(() => null))?.error ?? `HTTP ${response.status}`;
     if (response.status === 401) {
-      setState("stale", MESSAGES.stale);
-      throw new KubeError(MESSAGES.stale, "stale", 401);
+      setState('stale', MESSAGES.stale);
+      throw new KubeError(MESSAGES.stale, 'stale', 401);
     }
     if (response.status === 503) {
-      setState("cluster-down", MESSAGES["cluster-down"]);
-      throw new KubeError(`${message}`, "cluster-down", 503);
+      setState('cluster-down', MESSAGES['cluster-down']);
+      throw new KubeError(`${message}`, 'cluster-down', 503);
     }
-    throw new KubeError(message, "error", response.status);
+    throw new KubeError(message, 'error', response.status);
   }
 
   /** The JSON the bridge answered, as the route sends it (src/bridge/routes.ts). */
@@ -276,57 +283,65 @@ class Kube {
   }
 
   markLive(): void {
-    setState("live", this.cluster ? `Live: cells read cluster "${this.cluster}" through the kubelab bridge.` : "Live: cells read the lab cluster through the kubelab bridge.");
+    setState(
+      'live',
+      this.cluster
+        ? `Live: cells read cluster "${this.cluster}" through the kubelab bridge.`
+        : 'Live: cells read the lab cluster through the kubelab bridge.',
+    );
   }
 
   /** {cluster, reachable, message?}: is the cluster answering? */
   async status(): Promise<ClusterStatus> {
-    const data: ClusterStatus = await (await this.request("/api/v1/status")).json();
+    const data: ClusterStatus = await (await this.request('/api/v1/status')).json();
     this.cluster = data.cluster;
     if (data.reachable) this.markLive();
-    else setState("cluster-down", MESSAGES["cluster-down"]);
+    else setState('cluster-down', MESSAGES['cluster-down']);
     return data;
   }
 
   /** The objects of a kind, sorted by namespace and name. */
-  async list(apiVersion: string, kind: string, {namespace, labelSelector}: ListOptions = {}): Promise<KubernetesObject[]> {
-    if (!this.live) return fromSnapshot(apiVersion, kind, {namespace, labelSelector});
-    const data = await this.json<{items: KubernetesObject[]}>(`/api/v1/objects?${query({apiVersion, kind, namespace, labelSelector})}`);
+  async list(apiVersion: string, kind: string, { namespace, labelSelector }: ListOptions = {}): Promise<KubernetesObject[]> {
+    if (!this.live) return fromSnapshot(apiVersion, kind, { namespace, labelSelector });
+    const data = await this.json<{ items: KubernetesObject[] }>(`/api/v1/objects?${query({ apiVersion, kind, namespace, labelSelector })}`);
     return sorted(data.items);
   }
 
   /** One object, or null when there is none of that name. */
   async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject | null> {
-    if (!this.live) return (await fromSnapshot(apiVersion, kind, {namespace})).find((o) => o.metadata?.name === name) ?? null;
-    return this.json<KubernetesObject | null>(`/api/v1/object?${query({apiVersion, kind, name, namespace})}`);
+    if (!this.live) return (await fromSnapshot(apiVersion, kind, { namespace })).find((o) => o.metadata?.name === name) ?? null;
+    return this.json<KubernetesObject | null>(`/api/v1/object?${query({ apiVersion, kind, name, namespace })}`);
   }
 
   /**
    * The objects of a kind as an async generator: it yields the whole current array first and
    * again after every change. It reconnects by itself, resuming where it left off.
    */
-  watch(apiVersion: string, kind: string, {namespace, labelSelector}: ListOptions = {}): AsyncIterableIterator<KubernetesObject[]> {
-    if (!this.live) return snapshotWatch(apiVersion, kind, {namespace, labelSelector});
+  watch(apiVersion: string, kind: string, { namespace, labelSelector }: ListOptions = {}): AsyncIterableIterator<KubernetesObject[]> {
+    if (!this.live) return snapshotWatch(apiVersion, kind, { namespace, labelSelector });
     this.hub ??= new WatchHub(this);
-    const selection: Selection = {apiVersion, kind};
+    const selection: Selection = { apiVersion, kind };
     if (namespace) selection.namespace = namespace;
     if (labelSelector) selection.labelSelector = labelSelector;
     return new Watch(this.hub, selection);
   }
 
   /** Runs a lab's checks (all, or one exercise's) on the cluster. */
-  async check(labId: string, exerciseId?: string, {timeoutMs}: {timeoutMs?: number} = {}): Promise<CheckResult[]> {
-    const data = await this.json<{results: CheckResult[]}>("/api/v1/check", {method: "POST", body: {lab: labId, ...(exerciseId ? {exercise: exerciseId} : {}), ...(timeoutMs === undefined ? {} : {timeoutMs})}});
+  async check(labId: string, exerciseId?: string, { timeoutMs }: { timeoutMs?: number } = {}): Promise<CheckResult[]> {
+    const data = await this.json<{ results: CheckResult[] }>('/api/v1/check', {
+      method: 'POST',
+      body: { lab: labId, ...(exerciseId ? { exercise: exerciseId } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+    });
     return data.results;
   }
 
   /** One of the bridge's allowed changes: scale, cordon, uncordon, evict. */
   async action(name: string, params: Record<string, unknown> = {}): Promise<ActionResult> {
-    return this.json<ActionResult>(`/api/v1/actions/${encodeURIComponent(name)}`, {method: "POST", body: {params}});
+    return this.json<ActionResult>(`/api/v1/actions/${encodeURIComponent(name)}`, { method: 'POST', body: { params } });
   }
 }
 
-export type {Kube};
+export type { Kube };
 
 async function* snapshotWatch(apiVersion: string, kind: string, options: ListOptions): AsyncGenerator<KubernetesObject[], void> {
   yield await fromSnapshot(apiVersion, kind, options);
@@ -372,40 +387,44 @@ class WatchHub {
     if (!this.watches.size) return;
     const controller = new AbortController();
     this.controller = controller;
-    const watches = [...this.watches].map(([id, w]) => ({id, ...w.selection, ...(w.resourceVersion ? {resourceVersion: w.resourceVersion} : {})}));
+    const watches = [...this.watches].map(([id, w]) => ({
+      id,
+      ...w.selection,
+      ...(w.resourceVersion ? { resourceVersion: w.resourceVersion } : {}),
+    }));
     try {
-      const response = await this.kube.request("/api/v1/watch", {method: "POST", body: {watches}, signal: controller.signal});
+      const response = await this.kube.request('/api/v1/watch', { method: 'POST', body: { watches }, signal: controller.signal });
       this.kube.markLive();
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = "";
+      let buffer = '';
       for (;;) {
-        const {value, done} = await reader.read();
+        const { value, done } = await reader.read();
         if (done) break;
         this.attempt = 0;
         buffer += value;
-        const lines = buffer.split("\n");
-        buffer = lines.pop() ?? "";
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
         for (const line of lines) if (line) this.dispatch(JSON.parse(line));
       }
     } catch (error) {
       if (controller.signal.aborted || generation !== this.generation) return;
-      if (error instanceof KubeError && error.state === "stale") return; // the banner says what to do; a retry cannot help
-      if (error instanceof KubeError && error.state === "error") {
+      if (error instanceof KubeError && error.state === 'stale') return; // the banner says what to do; a retry cannot help
+      if (error instanceof KubeError && error.state === 'error') {
         for (const watch of this.watches.values()) watch.fail(error);
         return;
       }
     }
     if (controller.signal.aborted || generation !== this.generation) return;
     // The stream broke or ended: the bridge went away (or restarts). Say so and try again.
-    if (bannerState !== "cluster-down") setState("bridge-down", MESSAGES["bridge-down"]);
+    if (bannerState !== 'cluster-down') setState('bridge-down', MESSAGES['bridge-down']);
     this.reconnect(RETRY_MS[Math.min(this.attempt++, RETRY_MS.length - 1)]!);
   }
 
   dispatch(message: WatchMessage): void {
-    if (message.type === "PING") return;
-    if (message.type === "STATUS") {
+    if (message.type === 'PING') return;
+    if (message.type === 'STATUS') {
       if (message.ok) this.kube.markLive();
-      else setState("cluster-down", MESSAGES["cluster-down"]);
+      else setState('cluster-down', MESSAGES['cluster-down']);
       return;
     }
     this.watches.get(message.id)?.handle(message);
@@ -437,9 +456,9 @@ class Watch implements AsyncIterableIterator<KubernetesObject[]> {
   async next(): Promise<IteratorResult<KubernetesObject[], undefined>> {
     while (!this.closed && !this.changed && !this.error) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.error) throw this.error;
-    if (this.closed) return {done: true, value: undefined};
+    if (this.closed) return { done: true, value: undefined };
     this.changed = false;
-    return {done: false, value: sorted(this.objects.values())};
+    return { done: false, value: sorted(this.objects.values()) };
   }
 
   async return<T>(value?: T): Promise<IteratorReturnResult<T | undefined>> {
@@ -448,7 +467,7 @@ class Watch implements AsyncIterableIterator<KubernetesObject[]> {
       this.hub.remove(this.id);
       this.wake();
     }
-    return {done: true, value};
+    return { done: true, value };
   }
 
   async throw(error?: unknown): Promise<never> {
@@ -466,27 +485,27 @@ class Watch implements AsyncIterableIterator<KubernetesObject[]> {
     this.wake();
   }
 
-  handle(message: WatchMessage & {id: string}): void {
+  handle(message: WatchMessage & { id: string }): void {
     switch (message.type) {
-      case "LIST":
+      case 'LIST':
         this.objects = new Map(message.items.map((o) => [keyOf(o), o]));
         this.resourceVersion = message.resourceVersion;
         this.hub.kube.markLive();
         break;
-      case "ADDED":
-      case "MODIFIED":
+      case 'ADDED':
+      case 'MODIFIED':
         this.objects.set(keyOf(message.object), message.object);
         this.resourceVersion = message.object.metadata?.resourceVersion ?? this.resourceVersion;
         break;
-      case "DELETED":
+      case 'DELETED':
         this.objects.delete(keyOf(message.object));
         this.resourceVersion = message.object.metadata?.resourceVersion ?? this.resourceVersion;
         break;
-      case "BOOKMARK":
+      case 'BOOKMARK':
         this.resourceVersion = message.resourceVersion;
         return;
-      case "ERROR":
-        this.fail(new KubeError(message.message, "error", message.status));
+      case 'ERROR':
+        this.fail(new KubeError(message.message, 'error', message.status));
         return;
       default:
         return;
@@ -501,12 +520,12 @@ class Watch implements AsyncIterableIterator<KubernetesObject[]> {
  * its watch; STATUS says whether the cluster answers.
  */
 type WatchMessage =
-  | {type: "PING"; id?: undefined}
-  | {id: string; type: "STATUS"; ok: boolean; message?: string}
-  | {id: string; type: "LIST"; items: KubernetesObject[]; resourceVersion: string}
-  | {id: string; type: "ADDED" | "MODIFIED" | "DELETED"; object: KubernetesObject}
-  | {id: string; type: "BOOKMARK"; resourceVersion: string}
-  | {id: string; type: "ERROR"; status: number; message: string};
+  | { type: 'PING'; id?: undefined }
+  | { id: string; type: 'STATUS'; ok: boolean; message?: string }
+  | { id: string; type: 'LIST'; items: KubernetesObject[]; resourceVersion: string }
+  | { id: string; type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubernetesObject }
+  | { id: string; type: 'BOOKMARK'; resourceVersion: string }
+  | { id: string; type: 'ERROR'; status: number; message: string };
 
 let shared: Kube | undefined;
 
@@ -530,31 +549,31 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
  * reason, and for a failed check the hint.
  */
 export function checkButton(labId: string, exerciseId?: string): HTMLDivElement {
-  const root = element("div", "kubelab-check");
+  const root = element('div', 'kubelab-check');
   root.dataset.lab = labId;
   if (exerciseId) root.dataset.exercise = exerciseId;
-  root.dataset.state = "idle";
-  const button = element("button", "", exerciseId ? "Check this exercise" : "Check the lab");
-  const summary = element("span", "kubelab-check-summary");
-  const list = element("ul", "kubelab-check-results");
+  root.dataset.state = 'idle';
+  const button = element('button', '', exerciseId ? 'Check this exercise' : 'Check the lab');
+  const summary = element('span', 'kubelab-check-summary');
+  const list = element('ul', 'kubelab-check-results');
   root.append(button, summary, list);
 
-  button.addEventListener("click", async () => {
+  button.addEventListener('click', async () => {
     button.disabled = true;
-    root.dataset.state = "checking";
-    summary.textContent = "checking…";
+    root.dataset.state = 'checking';
+    summary.textContent = 'checking…';
     list.replaceChildren();
     try {
       const results = await connect().check(labId, exerciseId);
       list.replaceChildren(...results.map(resultItem));
-      const passed = results.filter((r) => r.status === "pass").length;
+      const passed = results.filter((r) => r.status === 'pass').length;
       const points = results.reduce((sum, r) => sum + r.points, 0);
       const max = results.reduce((sum, r) => sum + r.maxPoints, 0);
       const ok = passed === results.length;
-      root.dataset.state = ok ? "pass" : "fail";
-      summary.textContent = `${ok ? "✓" : "✗"} ${passed} of ${results.length} checks pass — ${points}/${max} points`;
+      root.dataset.state = ok ? 'pass' : 'fail';
+      summary.textContent = `${ok ? '✓' : '✗'} ${passed} of ${results.length} checks pass — ${points}/${max} points`;
     } catch (error) {
-      root.dataset.state = "error";
+      root.dataset.state = 'error';
       summary.textContent = `✗ ${(error as Error).message}`;
     } finally {
       button.disabled = false;
@@ -569,26 +588,30 @@ export function checkButton(labId: string, exerciseId?: string): HTMLDivElement 
  * the exercise passes. `render` is called then (and may return a Node, text or a Promise of one).
  */
 export function afterPass(labId: string, exerciseId: string, render: () => Content | Promise<Content>): HTMLDivElement {
-  const root = element("div", "kubelab-after-pass");
+  const root = element('div', 'kubelab-after-pass');
   root.dataset.lab = labId;
   root.dataset.exercise = exerciseId;
-  root.dataset.state = "hidden";
-  const note = element("p", "kubelab-after-pass-note", "This shows the exercise’s answer, so it stays hidden until your solution passes its checks.");
-  const button = element("button", "", "Check, and show it if I passed");
-  const status = element("span", "kubelab-after-pass-status");
+  root.dataset.state = 'hidden';
+  const note = element(
+    'p',
+    'kubelab-after-pass-note',
+    'This shows the exercise’s answer, so it stays hidden until your solution passes its checks.',
+  );
+  const button = element('button', '', 'Check, and show it if I passed');
+  const status = element('span', 'kubelab-after-pass-status');
   root.append(note, button, status);
-  button.addEventListener("click", async () => {
+  button.addEventListener('click', async () => {
     button.disabled = true;
-    status.textContent = "checking…";
+    status.textContent = 'checking…';
     try {
       const results = await connect().check(labId, exerciseId);
-      const failing = results.filter((r) => r.status !== "pass");
+      const failing = results.filter((r) => r.status !== 'pass');
       if (failing.length) {
         status.textContent = `not yet: ${failing.length} of ${results.length} checks fail (see “Check this exercise”)`;
         return;
       }
       const content = await render();
-      root.dataset.state = "shown";
+      root.dataset.state = 'shown';
       root.replaceChildren(content instanceof Node ? content : text(String(content)));
     } catch (error) {
       status.textContent = `✗ ${(error as Error).message}`;
@@ -603,29 +626,32 @@ export function afterPass(labId: string, exerciseId: string, render: () => Conte
 type Content = Node | string | number;
 
 function resultItem(result: CheckResult): HTMLLIElement {
-  const item = element("li", `kubelab-check-result ${result.status}`);
+  const item = element('li', `kubelab-check-result ${result.status}`);
   item.dataset.check = result.check;
-  item.append(element("span", "mark", result.status === "pass" ? "✓" : "✗"), element("span", "title", result.title));
-  item.append(element("div", "reason", result.reason));
-  if (result.status !== "pass") item.append(element("div", "hint", result.hint));
+  item.append(element('span', 'mark', result.status === 'pass' ? '✓' : '✗'), element('span', 'title', result.title));
+  item.append(element('div', 'reason', result.reason));
+  if (result.status !== 'pass') item.append(element('div', 'hint', result.hint));
   return item;
 }
 
 /** A paragraph (or another element) holding plain text. */
-export function text(content: string, tag: keyof HTMLElementTagNameMap = "p"): HTMLElement {
-  return element(tag, "", content);
+export function text(content: string, tag: keyof HTMLElementTagNameMap = 'p'): HTMLElement {
+  return element(tag, '', content);
 }
 
 /** A plain table of rows (objects with the same keys); the keys are the column heads. */
-export function table(rows: readonly Record<string, unknown>[], columns: string[] = rows.length ? Object.keys(rows[0]!) : []): HTMLTableElement {
-  const node = element("table", "kubelab-table");
-  const head = element("tr");
-  head.append(...columns.map((c) => element("th", "", c)));
-  node.append(element("thead"), element("tbody"));
+export function table(
+  rows: readonly Record<string, unknown>[],
+  columns: string[] = rows.length ? Object.keys(rows[0]!) : [],
+): HTMLTableElement {
+  const node = element('table', 'kubelab-table');
+  const head = element('tr');
+  head.append(...columns.map((c) => element('th', '', c)));
+  node.append(element('thead'), element('tbody'));
   node.tHead!.append(head);
   for (const row of rows) {
-    const tr = element("tr");
-    tr.append(...columns.map((c) => element("td", "", row[c] === undefined || row[c] === null ? "" : String(row[c]))));
+    const tr = element('tr');
+    tr.append(...columns.map((c) => element('td', '', row[c] === undefined || row[c] === null ? '' : String(row[c]))));
     node.tBodies[0]!.append(tr);
   }
   return node;
@@ -633,15 +659,15 @@ export function table(rows: readonly Record<string, unknown>[], columns: string[
 
 /** The columns `kubectl get nodes` shows, for one Node object. */
 export function nodeRow(node: V1Node): Record<string, string | undefined> {
-  const ready = node.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   const roles = Object.keys(node.metadata?.labels ?? {})
-    .filter((l) => l.startsWith("node-role.kubernetes.io/"))
-    .map((l) => l.slice("node-role.kubernetes.io/".length));
+    .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+    .map((l) => l.slice('node-role.kubernetes.io/'.length));
   return {
     name: node.metadata?.name,
-    status: [ready ? "Ready" : "NotReady", ...(node.spec?.unschedulable ? ["SchedulingDisabled"] : [])].join(","),
-    roles: roles.join(",") || "<none>",
-    "max pods": node.status?.allocatable?.pods,
-    version: node.status?.nodeInfo?.kubeletVersion
+    status: [ready ? 'Ready' : 'NotReady', ...(node.spec?.unschedulable ? ['SchedulingDisabled'] : [])].join(','),
+    roles: roles.join(',') || '<none>',
+    'max pods': node.status?.allocatable?.pods,
+    version: node.status?.nodeInfo?.kubeletVersion,
   };
 }

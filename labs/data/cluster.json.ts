@@ -32,7 +32,10 @@ const target: ClusterTarget = JSON.parse(process.env.KUBELAB_TARGET ?? '{}');
 const name = targetName(target);
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms).unref()),
+  ]);
 }
 
 async function take(): Promise<Snapshot> {
@@ -44,7 +47,8 @@ async function take(): Promise<Snapshot> {
   }
   const kc = loadKubeConfig(access.kubeconfig, access.context);
   const version = await within(kc.makeApiClient(VersionApi).getCode(), 5000).catch((error: Error) => error);
-  if (version instanceof Error) return { available: false, cluster: name, reason: `cluster "${name}" was not answering (${version.message.split('\n')[0]})` };
+  if (version instanceof Error)
+    return { available: false, cluster: name, reason: `cluster "${name}" was not answering (${version.message.split('\n')[0]})` };
   const api = KubernetesObjectApi.makeApiClient(kc);
   const objects: Record<string, KubernetesObject[]> = {};
   for (const [apiVersion, kind] of KINDS) {

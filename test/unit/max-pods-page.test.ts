@@ -68,10 +68,7 @@ describe('the max-pods page’s helpers', () => {
     const { nodes } = cluster();
     expect(page.raisedCount(nodes, 6)).toEqual({ raised: 2, of: 2 });
     expect(page.raisedCount(nodes, 250)).toEqual({ raised: 0, of: 2 });
-    expect(page.kubeletRows(cluster(false).nodes).map((r) => r['kubelet runs with (maxPods)'])).toEqual([
-      'see /configz',
-      'see /configz',
-    ]);
+    expect(page.kubeletRows(cluster(false).nodes).map((r) => r['kubelet runs with (maxPods)'])).toEqual(['see /configz', 'see /configz']);
     expect(page.kubeletRows(nodes).map((r) => r['kubelet runs with (maxPods)'])).toEqual(['6', '6']);
   });
 

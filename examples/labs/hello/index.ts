@@ -38,7 +38,9 @@ export default defineLab({
         },
       ],
       // What a learner would type; `kubelab solve hello --show` prints it, `kubelab solve hello` runs it.
-      solution: () => [`kubectl create configmap ${NAME} -n ${NAMESPACE} --from-literal=message="${MESSAGE}" --dry-run=client -o yaml | kubectl apply -f -`],
+      solution: () => [
+        `kubectl create configmap ${NAME} -n ${NAMESPACE} --from-literal=message="${MESSAGE}" --dry-run=client -o yaml | kubectl apply -f -`,
+      ],
       async reset(ctx) {
         await ctx.kubectl(['delete', 'configmap', NAME, '-n', NAMESPACE, '--ignore-not-found']);
       },
