@@ -6,6 +6,7 @@ import { fail, nthAddress, pass, versions, wordsOf, type CheckContext, type Exer
 import { answers, deleteAnswers, noAnswers, recordCommand } from './answers.ts';
 import { CA_COMMON_NAMES, namedCas } from './ca-names.ts';
 import { clusterInfoCa } from './cluster.ts';
+import { notesConfigFile } from './config-file.ts';
 import { ANSWERS, EXTRA_SANS, NOTES } from './constants.ts';
 import { allSans, nameLine, subjectField } from './x509.ts';
 
@@ -74,22 +75,8 @@ async function checkCas(ctx: CheckContext): Promise<Observation> {
   return pass(`three CAs: ${cas.join(', ')}`);
 }
 
-const configFile = `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: ${NOTES.advertiseAddress}
-nodeRegistration:
-  name: ${NOTES.nodeName}
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: ${versions.kubernetes}
-certificatesDir: $PWD/pki
-networking:
-  podSubnet: ${NOTES.podSubnet}
-  serviceSubnet: ${NOTES.serviceSubnet}
-apiServer:
-  certSANs: [${EXTRA_SANS.dns}, ${EXTRA_SANS.ip}]`;
+// certificatesDir: the unquoted here-document puts the solution's working directory in.
+const configFile = notesConfigFile(versions.kubernetes, { certificatesDir: '$PWD/pki', certSANs: [EXTRA_SANS.dns, EXTRA_SANS.ip] });
 
 export const certificates: Exercise = {
   id: 'certificates',

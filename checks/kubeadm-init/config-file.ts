@@ -1,5 +1,6 @@
 // A kubeadm configuration file as the learner wrote it: its documents by kind, and whether it
-// says what the notes' flags say. Pure functions of the text, unit-tested without a cluster.
+// says what the notes' flags say; and the one the reference solutions write. Pure functions of
+// the text, unit-tested without a cluster.
 import { parseAllDocuments } from 'yaml';
 import { NOTES } from './constants.ts';
 
@@ -54,6 +55,31 @@ export const NODE_SETTINGS: Expectation[] = [
     flag: '--node-name (the notes took it from the hostname)',
   },
 ];
+
+/**
+ * The notes' kubeadm init flags as a configuration file, as the reference solutions write it: an
+ * InitConfiguration for kub1 and a ClusterConfiguration with the notes' networks, plus, where a
+ * solution needs them, a certificatesDir and extra SANs for the API server's certificate.
+ */
+export function notesConfigFile(kubernetesVersion: string, extra: { certificatesDir?: string; certSANs?: string[] } = {}): string {
+  return [
+    'apiVersion: kubeadm.k8s.io/v1beta4',
+    'kind: InitConfiguration',
+    'localAPIEndpoint:',
+    `  advertiseAddress: ${NOTES.advertiseAddress}`,
+    'nodeRegistration:',
+    `  name: ${NOTES.nodeName}`,
+    '---',
+    'apiVersion: kubeadm.k8s.io/v1beta4',
+    'kind: ClusterConfiguration',
+    `kubernetesVersion: ${kubernetesVersion}`,
+    ...(extra.certificatesDir ? [`certificatesDir: ${extra.certificatesDir}`] : []),
+    'networking:',
+    `  podSubnet: ${NOTES.podSubnet}`,
+    `  serviceSubnet: ${NOTES.serviceSubnet}`,
+    ...(extra.certSANs ? ['apiServer:', `  certSANs: [${extra.certSANs.join(', ')}]`] : []),
+  ].join('\n');
+}
 
 /** The first expectation the documents miss, said so that it points at the field, not the value. */
 export function settingsProblem(docs: Map<string, Document>, expected: Expectation[]): string | undefined {

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $, ensureBinaries, fail, pass, versions, type CheckContext, type Exercise, type Observation } from '../../src/engine/sdk.ts';
 import { answers, deleteAnswers, noAnswers, recordCommand } from './answers.ts';
-import { CLUSTER_SETTINGS, kubeadmDocuments, NODE_SETTINGS, settingsProblem } from './config-file.ts';
-import { ANSWERS, NOTES } from './constants.ts';
+import { CLUSTER_SETTINGS, kubeadmDocuments, NODE_SETTINGS, notesConfigFile, settingsProblem } from './config-file.ts';
+import { ANSWERS } from './constants.ts';
 
 const FILE_KEY = 'kubeadm.yaml';
 
@@ -59,19 +59,7 @@ async function checkSettings(ctx: CheckContext, which: 'cluster' | 'node'): Prom
   return fail(what, problem);
 }
 
-const configFile = `apiVersion: kubeadm.k8s.io/v1beta4
-kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: ${NOTES.advertiseAddress}
-nodeRegistration:
-  name: ${NOTES.nodeName}
----
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: ClusterConfiguration
-kubernetesVersion: ${versions.kubernetes}
-networking:
-  podSubnet: ${NOTES.podSubnet}
-  serviceSubnet: ${NOTES.serviceSubnet}`;
+const configFile = notesConfigFile(versions.kubernetes);
 
 export const initConfig: Exercise = {
   id: 'init-config',

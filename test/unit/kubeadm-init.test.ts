@@ -6,7 +6,13 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { SubjectAlternativeNameExtension, X509CertificateGenerator } from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
 import { namedCas } from '../../checks/kubeadm-init/ca-names.ts';
-import { CLUSTER_SETTINGS, kubeadmDocuments, NODE_SETTINGS, settingsProblem } from '../../checks/kubeadm-init/config-file.ts';
+import {
+  CLUSTER_SETTINGS,
+  kubeadmDocuments,
+  NODE_SETTINGS,
+  notesConfigFile,
+  settingsProblem,
+} from '../../checks/kubeadm-init/config-file.ts';
 import { tokenFacts, ttlProblem, usageProblem } from '../../checks/kubeadm-init/tokens.ts';
 import { allSans, canonicalIp, ipSans, nameLine, subjectField } from '../../checks/kubeadm-init/x509.ts';
 
@@ -108,6 +114,20 @@ describe('the kubeadm configuration file', () => {
     expect(settingsProblem(docs(notesConfig.replace('  podSubnet: 10.244.0.0/16\n', '')), CLUSTER_SETTINGS)).toContain(
       'podSubnet is not set',
     );
+  });
+
+  it('is what the reference solutions write: the notes’ settings, and for the PKI its directory and SANs', () => {
+    const plain = docs(notesConfigFile('v1.36.3'));
+    expect(settingsProblem(plain, CLUSTER_SETTINGS)).toBeUndefined();
+    expect(settingsProblem(plain, NODE_SETTINGS)).toBeUndefined();
+    expect(plain.get('ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.36.3' });
+    expect(plain.get('ClusterConfiguration')).not.toHaveProperty('apiServer');
+    const pki = docs(notesConfigFile('v1.36.3', { certificatesDir: '/tmp/pki', certSANs: ['k8s-api.example.net', '10.10.10.100'] }));
+    expect(settingsProblem(pki, CLUSTER_SETTINGS)).toBeUndefined();
+    expect(pki.get('ClusterConfiguration')).toMatchObject({
+      certificatesDir: '/tmp/pki',
+      apiServer: { certSANs: ['k8s-api.example.net', '10.10.10.100'] },
+    });
   });
 
   it('refuses YAML that does not parse, and YAML that holds no kubeadm document', () => {
