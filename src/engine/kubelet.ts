@@ -11,8 +11,10 @@ export interface KubeletConfigz {
 }
 
 async function fromProxy(ctx: CheckContext, node: string): Promise<KubeletConfigz | undefined> {
-  const body = await ctx.core.connectGetNodeProxyWithPath({ name: node, path: 'configz' });
-  return (JSON.parse(body) as { kubeletconfig?: KubeletConfigz }).kubeletconfig;
+  // The generated client parses a JSON answer although its type says string.
+  const body: unknown = await ctx.core.connectGetNodeProxyWithPath({ name: node, path: 'configz' });
+  const configz = (typeof body === 'string' ? JSON.parse(body) : body) as { kubeletconfig?: KubeletConfigz };
+  return configz.kubeletconfig;
 }
 
 /** The configuration the node's kubelet is running with, or undefined when it cannot be read. */
