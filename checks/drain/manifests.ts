@@ -1,21 +1,12 @@
 // The lab's objects, as YAML a learner could apply: kuard and its budget, the cache that keeps
 // scratch data in an emptyDir, and the toolbox pod someone started by hand.
-import { WORKLOAD_IMAGE, workloadContainer } from '../../src/engine/sdk.ts';
+import { namespaceManifests, WORKLOAD_IMAGE, workloadContainer } from '../../src/engine/sdk.ts';
 import { CACHE, DEPLOYMENT, MIN_AVAILABLE, NAMESPACE, RECORD, TOOLBOX } from './constants.ts';
 
 /** Pods that stop within seconds, so that a drain on real kubelets does not wait out the default 30 s. */
 const GRACE = 'terminationGracePeriodSeconds: 5';
 
-export const NAMESPACES = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${NAMESPACE}
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${RECORD.namespace}
-`;
+export const NAMESPACES = namespaceManifests(NAMESPACE, RECORD.namespace);
 
 export const kuard = (replicas: number) => `apiVersion: apps/v1
 kind: Deployment

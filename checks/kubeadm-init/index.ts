@@ -3,7 +3,7 @@
 // them as a configuration file, generates a PKI, renews a certificate of the live cluster, reads
 // cluster-info as a joining node does, makes a bootstrap token and joins a fourth node with it
 // for real (token discovery, CA pinning, TLS bootstrap), then deletes the token.
-import { defineLab } from '../../src/engine/sdk.ts';
+import { defineLab, namespaceManifests } from '../../src/engine/sdk.ts';
 import { recordBaseline } from './baseline.ts';
 import { bootstrapToken } from './bootstrap-token.ts';
 import { certificates } from './certificates.ts';
@@ -23,7 +23,7 @@ export default defineLab({
   needs: ['join'],
   shape: {},
   async setup(ctx) {
-    await ctx.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NAMESPACE}\n`);
+    await ctx.apply(namespaceManifests(NAMESPACE));
     await recordBaseline(ctx);
   },
   exercises: [initConfig, certificates, renewCertificate, clusterInfo, bootstrapToken, joinWorker],

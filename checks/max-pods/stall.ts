@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_PODS,
   ignoreNotFound,
   type LabContext,
+  namespaceManifests,
   parseNodes,
   pollUntil,
   readObject,
@@ -24,16 +25,7 @@ import { sealStall, type StallRecord } from './stall-record.ts';
 /** The notes' cluster for this experiment: a control plane and five workers, each with the kubelet's default max pods. */
 export const NODES = parseNodes('6', DEFAULT_MAX_PODS);
 
-const manifests = (replicas: number) => `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${NAMESPACE}
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${ANSWERS.namespace}
----
+const manifests = (replicas: number) => `${namespaceManifests(NAMESPACE, ANSWERS.namespace)}---
 apiVersion: apps/v1
 kind: ReplicaSet
 metadata:

@@ -6,6 +6,7 @@ export type { Check, CheckContext, Exercise, Lab, LabContext, LabShape, NodeOper
 export type { NodeShell } from '../cluster/provider.ts';
 export { kubeletConfigz, type KubeletConfigz } from './kubelet.ts';
 export { eventsWithReason, ignoreNotFound, isDaemonSetPod, isPodReady, lastApplied, podsPerNode, readObject, wordsOf } from './helpers.ts';
+export { namespaceManifests } from './manifests.ts';
 export { describeMismatch, matchObject } from './match.ts';
 export { pollUntil, type Attempt, type PollOptions } from '../poll.ts';
 export { UserError } from '../errors.ts';

@@ -1,10 +1,12 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { defineLab, fail, pass, type Lab } from '../../src/engine/model.ts';
 import { describeMismatch, matchObject } from '../../src/engine/match.ts';
 import { classroom, human, json, junit } from '../../src/engine/report.ts';
 import type { CheckResult } from '../../src/engine/run.ts';
 import { ignoreNotFound, lastApplied } from '../../src/engine/helpers.ts';
+import { namespaceManifests } from '../../src/engine/manifests.ts';
 
 // A ClusterRoleBinding as the API server returns it (recorded).
 const binding = {
@@ -88,6 +90,15 @@ describe('helpers', () => {
   it('reads the last-applied manifest', () => {
     expect(lastApplied(binding)?.apiVersion).toBe('rbac.authorization.k8s.io/v1');
     expect(lastApplied({ metadata: {} })).toBeUndefined();
+  });
+
+  it('writes Namespace manifests, one document each', () => {
+    const docs = parseAllDocuments(namespaceManifests('kuard', 'kubelab')).map((d) => d.toJS());
+    expect(docs).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kuard' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubelab' } },
+    ]);
+    expect(namespaceManifests('hello')).toBe('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hello\n');
   });
 });
 

@@ -2,7 +2,7 @@
 // a greeting in a ConfigMap; the check judges only the end state, so kubectl create, kubectl
 // apply, kubectl edit or a client library all pass.
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { defineLab, fail, pass, readObject } from '../../../src/engine/sdk.ts';
+import { defineLab, fail, namespaceManifests, pass, readObject } from '../../../src/engine/sdk.ts';
 
 const NAMESPACE = 'hello';
 const NAME = 'greeting';
@@ -14,7 +14,7 @@ export default defineLab({
   summary: 'Record a greeting in a ConfigMap.',
   shape: {},
   async setup(ctx) {
-    await ctx.apply(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NAMESPACE}\n`);
+    await ctx.apply(namespaceManifests(NAMESPACE));
   },
   exercises: [
     {
