@@ -32,19 +32,27 @@ export function applyServerLimits(server: Server): void {
   server.maxRequestsPerSocket = 1000;
 }
 
-/** Reads a request body up to the limit; refuses larger ones before reading them when their length is declared. */
-export async function readBody(req: IncomingMessage, maxBytes = limits.bodyBytes): Promise<string> {
+/**
+ * Reads a request body's bytes up to a limit: 413 for a larger one, before reading it when its
+ * length is declared. For the bridge's JSON, readBody; a forwarding server takes the bytes.
+ */
+export async function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, `request body larger than ${maxBytes} bytes`, { Connection: 'close' });
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > maxBytes)
-    throw new HttpError(413, `request body larger than ${maxBytes} bytes`, { Connection: 'close' });
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, `request body larger than ${maxBytes} bytes`, { Connection: 'close' });
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads a request body as text up to the limit (see readBodyBytes). */
+export async function readBody(req: IncomingMessage, maxBytes = limits.bodyBytes): Promise<string> {
+  return (await readBodyBytes(req, maxBytes)).toString('utf8');
 }
 
 /** Fails with 504 when the cluster takes longer than the limit to answer. */
