@@ -1,6 +1,6 @@
 // The pure parts of the kind path: config generation, names, host checks, kubelet settings.
 // (What kind's own code makes of these configs: test/cluster/kind-schema.test.ts.)
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import {
   type KindConfigOptions,
 } from '../../src/cluster/kind/config.ts';
 import { kindErrorLine } from '../../src/cluster/kind/cli.ts';
-import { hostCgroupVersion, inotifyShortage } from '../../src/cluster/kind/host.ts';
+import { hostCgroupVersion, inotifyShortage, thawFrozen } from '../../src/cluster/kind/host.ts';
 import { maxPodsOf, withMaxPodsConfig } from '../../src/cluster/kubelet-config.ts';
 import { containerNames, containerOf } from '../../src/cluster/kind/names.ts';
 import { defaultShape, parseNodes, type ClusterShape } from '../../src/cluster/shape.ts';
@@ -73,6 +73,22 @@ describe('host cgroup detection', () => {
     for (const sub of ['cpu', 'memory', 'unified']) mkdirSync(join(dir, sub));
     writeFileSync(join(dir, 'unified', 'cgroup.controllers'), '');
     expect(hostCgroupVersion(dir)).toBe(1);
+  });
+});
+
+describe('frozen cgroups left by a killed runc', () => {
+  it('thaws every frozen freezer cgroup under the given containers, and only those', () => {
+    const root = mkdtempSync(join(tmpdir(), 'freezer-'));
+    const pod = join(root, 'abc', 'kubelet.slice', 'pod1');
+    const other = join(root, 'def');
+    for (const dir of [pod, other]) mkdirSync(dir, { recursive: true });
+    writeFileSync(join(root, 'abc', 'freezer.state'), 'THAWED\n');
+    writeFileSync(join(pod, 'freezer.state'), 'FROZEN\n');
+    writeFileSync(join(other, 'freezer.state'), 'FROZEN\n');
+    expect(thawFrozen(['abc'], root)).toBe(1);
+    expect(readFileSync(join(pod, 'freezer.state'), 'utf8')).toBe('THAWED');
+    expect(readFileSync(join(other, 'freezer.state'), 'utf8')).toBe('FROZEN\n');
+    expect(thawFrozen(['missing'], root)).toBe(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -32,4 +32,34 @@ function readLimit(file = '/proc/sys/fs/inotify/max_user_instances'): number | u
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Thaws what a killed runc left frozen inside these containers. On cgroup v1, runc freezes a
+ * container's cgroup while it changes device rules; when it dies in between (a timeout on a
+ * loaded machine), the container's processes stay frozen in uninterruptible sleep, and Docker
+ * can then neither kill nor remove the node container ("did not receive an exit event").
+ * Returns how many cgroups it thawed; without the right to write there it thaws nothing.
+ */
+export function thawFrozen(containerIds: string[], root = '/sys/fs/cgroup/freezer/docker'): number {
+  let thawed = 0;
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    try {
+      if (readFileSync(join(dir, 'freezer.state'), 'utf8').trim() === 'FROZEN') {
+        writeFileSync(join(dir, 'freezer.state'), 'THAWED');
+        thawed += 1;
+      }
+    } catch {
+      // not a freezer cgroup, or not ours to write
+    }
+    for (const entry of entries) if (entry.isDirectory()) walk(join(dir, entry.name));
+  };
+  for (const id of containerIds) walk(join(root, id));
+  return thawed;
 }

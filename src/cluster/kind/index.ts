@@ -14,7 +14,7 @@ import type { ClusterShape } from '../shape.ts';
 import { createCluster, deleteCluster, ensureKind, findKind, getClusters, KIND_VERSION, probeKind } from './cli.ts';
 import { imageKubernetesVersion, renderKindConfig } from './config.ts';
 import { clusterContainers, docker, dockerOk, imagePresent, probeDocker, type Container } from './docker.ts';
-import { hostCgroupVersion } from './host.ts';
+import { hostCgroupVersion, thawFrozen } from './host.ts';
 import { nodeImageTag } from './image/recipe.ts';
 import { CLUSTER_LABEL, writeNodePatches } from './join.ts';
 import { containerNames } from './names.ts';
@@ -236,6 +236,9 @@ async function removeCluster(kind: string, name: string, progress: Progress): Pr
     }
     const left = await clusterContainers(name);
     if (left.length === 0) return;
+    const ids = (await docker(['inspect', '--format', '{{.Id}}', ...left.map((c) => c.name)])).stdout.split('\n').filter(Boolean);
+    const thawed = thawFrozen(ids);
+    if (thawed) progress.update(`thawed ${thawed} cgroup${thawed === 1 ? '' : 's'} a killed runc had left frozen`);
     await docker(['rm', '-f', ...left.map((c) => c.name)]);
     if ((await clusterContainers(name)).length === 0) return;
   }
