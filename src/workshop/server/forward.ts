@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { HttpError } from '../../bridge/http.ts';
+import { readBodyBytes } from '../../bridge/limits.ts';
 import { loadKubeConfig } from '../../kube/client.ts';
 import { workshopLimits } from './limits.ts';
 
@@ -90,21 +91,6 @@ function convertsByWebhook(path: string, method: string, body: Buffer): boolean 
   return method !== 'GET' && method !== 'DELETE' && CRDS.test(path) && body.includes('Webhook');
 }
 
-/** Reads the body up to the learner's limit; a declared larger one is refused before reading. */
-async function readLimited(req: IncomingMessage): Promise<Buffer> {
-  const max = workshopLimits.forwardBodyBytes;
-  if (Number(req.headers['content-length'] ?? 0) > max)
-    throw new HttpError(413, `request body larger than ${max} bytes`, { Connection: 'close' });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new HttpError(413, `request body larger than ${max} bytes`, { Connection: 'close' });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 function forwardedHeaders(headers: IncomingHttpHeaders, length: number): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers))
@@ -137,7 +123,7 @@ export class KubeForward {
     if (this.active >= workshopLimits.forwardConcurrent) throw new HttpError(429, 'too many requests at once', { 'Retry-After': '1' });
     this.active++;
     try {
-      const body = await readLimited(req);
+      const body = await readBodyBytes(req, workshopLimits.forwardBodyBytes);
       if (convertsByWebhook(path, method, body))
         throw new HttpError(403, 'conversion webhooks cannot be set through the workshop: the API server would call them');
       return await this.send(method, path, req.headers, body, res);
