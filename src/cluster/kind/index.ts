@@ -239,7 +239,7 @@ async function removeCluster(kind: string, name: string, progress: Progress): Pr
     const ids = (await docker(['inspect', '--format', '{{.Id}}', ...left.map((c) => c.name)])).stdout.split('\n').filter(Boolean);
     const thawed = thawFrozen(ids);
     if (thawed) progress.update(`thawed ${thawed} cgroup${thawed === 1 ? '' : 's'} a killed runc had left frozen`);
-    await docker(['rm', '-f', ...left.map((c) => c.name)]);
+    await docker(['rm', '-f', '-v', ...left.map((c) => c.name)]);
     if ((await clusterContainers(name)).length === 0) return;
   }
   const left = (await clusterContainers(name)).map((c) => c.name);

@@ -163,7 +163,7 @@ export async function joinNodeContainer(request: JoinRequest): Promise<void> {
     }
   } catch (error) {
     // A node that did not join is of no use and would block the name: remove its container.
-    await docker(['rm', '-f', request.container]);
+    await docker(['rm', '-f', '-v', request.container]);
     throw error;
   }
 }

@@ -113,7 +113,8 @@ export class KindNodes implements NodePort {
       .deleteNode({ name: node })
       .catch((error) => (statusOf(error) === 404 ? undefined : Promise.reject(error)));
     if (!known) return;
-    await docker(['rm', '-f', containerOf(record, node)]);
+    // -v: a node container's /var is an anonymous volume (its containerd store, some 700 MB).
+    await docker(['rm', '-f', '-v', containerOf(record, node)]);
     await rm(join(paths(name).patches, node), { recursive: true, force: true });
     await updateRecord(name, (r) => {
       const containers = { ...r.containers };
@@ -140,7 +141,7 @@ export class KindNodes implements NodePort {
         });
       }
       // The Node was deleted; its old container goes, as a retired machine would.
-      await docker(['rm', '-f', containerOf(record, nodeName)]);
+      await docker(['rm', '-f', '-v', containerOf(record, nodeName)]);
     }
     if (request.endpoint !== undefined) requireOwnEndpoint(request.endpoint, controlPlaneContainer(record));
     const node: NodeShape = existing ?? { name: nodeName, role: 'worker', maxPods: DEFAULT_MAX_PODS };
@@ -172,7 +173,7 @@ export class KindNodes implements NodePort {
         fix: `remove it first: kubectl delete node ${node}`,
       });
     }
-    await docker(['rm', '-f', containerOf(record, node)]);
+    await docker(['rm', '-f', '-v', containerOf(record, node)]);
     await this.joinAs(name, shape, await freshToken(name), () => {});
     await markShortcut(core(name), node);
   }

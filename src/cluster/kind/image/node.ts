@@ -55,7 +55,7 @@ async function removeStaleBuilders(): Promise<void> {
   );
   for (const line of out.split('\n').filter(Boolean)) {
     const [name = '', pid = ''] = line.split('\t');
-    if (!processAlive(Number(pid))) await docker(['rm', '-f', name]);
+    if (!processAlive(Number(pid))) await docker(['rm', '-f', '-v', name]);
   }
 }
 
@@ -137,7 +137,7 @@ export async function assembleNode(inputs: NodeInputs, tag: string, progress: Pr
       'committing the node image',
     );
   } finally {
-    await docker(['rm', '-f', builder]);
+    await docker(['rm', '-f', '-v', builder]);
   }
 }
 
