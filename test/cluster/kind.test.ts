@@ -230,9 +230,12 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     expect(sh('docker', ['inspect', '--format', '{{.Id}}', `${name}-worker`]).stdout.trim()).not.toBe(oldId);
   }, 300_000);
 
-  it('removeNode: the Node and its container go', async () => {
+  it('removeNode: the Node, its container and the container\'s /var volume go', async () => {
     const container = readRecord(name)!.containers!.kub4!;
+    const volumes = sh('docker', ['inspect', '--format', '{{range .Mounts}}{{if eq .Destination "/var"}}{{.Name}}{{end}}{{end}}', container]).stdout.trim();
+    expect(volumes).not.toBe('');
     await provider.nodes.remove(name, 'kub4');
+    expect(sh('docker', ['volume', 'inspect', volumes]).status).not.toBe(0);
     await expect(clients(kc()).core.readNode({ name: 'kub4' })).rejects.toThrow();
     expect((await clusterContainers(name)).map((c) => c.name)).not.toContain(container);
     expect(provider.shapeOf(name)?.nodes.map((n) => n.name)).toEqual(['kub1', 'kub2', 'kub3']);
