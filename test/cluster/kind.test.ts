@@ -230,9 +230,14 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     expect(sh('docker', ['inspect', '--format', '{{.Id}}', `${name}-worker`]).stdout.trim()).not.toBe(oldId);
   }, 300_000);
 
-  it('removeNode: the Node, its container and the container\'s /var volume go', async () => {
+  it("removeNode: the Node, its container and the container's /var volume go", async () => {
     const container = readRecord(name)!.containers!.kub4!;
-    const volumes = sh('docker', ['inspect', '--format', '{{range .Mounts}}{{if eq .Destination "/var"}}{{.Name}}{{end}}{{end}}', container]).stdout.trim();
+    const volumes = sh('docker', [
+      'inspect',
+      '--format',
+      '{{range .Mounts}}{{if eq .Destination "/var"}}{{.Name}}{{end}}{{end}}',
+      container,
+    ]).stdout.trim();
     expect(volumes).not.toBe('');
     await provider.nodes.remove(name, 'kub4');
     expect(sh('docker', ['volume', 'inspect', volumes]).status).not.toBe(0);
