@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ApisApi, CoreApi, PolicyV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { paths } from '../../src/cluster/local/state.ts';
-import type { SupervisorStatus } from '../../src/cluster/local/supervisor.ts';
+import { readSupervisorStatus, type SupervisorStatus } from '../../src/cluster/local/processes.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { statusOf } from '../../src/kube/client.ts';
 import { eventually, isolateState, kubelab, shape, startCluster, type TestCluster } from '../helpers/cluster.ts';
@@ -34,7 +34,7 @@ async function podsOf(app: string) {
 }
 
 function supervisorStatus(): SupervisorStatus {
-  return JSON.parse(readFileSync(paths(NAME).status, 'utf8')) as SupervisorStatus;
+  return readSupervisorStatus(NAME)!;
 }
 
 beforeAll(async () => {

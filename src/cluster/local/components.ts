@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Binaries } from '../../binaries/index.ts';
@@ -7,8 +7,17 @@ import { KWOK_ANNOTATION } from '../nodes.ts';
 import type { ClusterShape } from '../shape.ts';
 import type { HealthCheck } from './health.ts';
 import type { Ports } from './ports.ts';
-import type { ComponentSpec } from './supervisor.ts';
 import { paths } from './state.ts';
+
+export interface ComponentSpec {
+  name: string;
+  command: string;
+  args: string[];
+  /** Written to logs/<name>.log. */
+  log: string;
+  /** Started only once this answers: the API server's /readyz, for its clients. */
+  startAfter?: HealthCheck;
+}
 
 /** Start order; the supervisor stops them in reverse. */
 export const componentNames = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
@@ -57,6 +66,26 @@ export async function specsFromManifests(name: string, shape: ClusterShape, port
     .map((n) => specs.find((s) => s.name === n)!)
     .filter(Boolean)
     .map((spec) => (spec.name === 'etcd' || spec.name === 'kube-apiserver' ? spec : { ...spec, startAfter: apiReady }));
+}
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+const shellArray = (items: string[]) => `(${items.map(shellQuote).join(' ')})`;
+
+/** components.sh, which supervisor.sh sources: the components in start order, one function each. */
+export function componentsScript(specs: ComponentSpec[]): string {
+  return [
+    '# Written by kubelab for supervisor.sh; rewritten at each start.',
+    `names=${shellArray(specs.map((s) => s.name))}`,
+    `logs=${shellArray(specs.map((s) => s.log))}`,
+    `ready_urls=${shellArray(specs.map((s) => s.startAfter?.url ?? ''))}`,
+    `ready_cas=${shellArray(specs.map((s) => s.startAfter?.tls?.ca ?? ''))}`,
+    ...specs.map((s, i) => `run_${i}() { exec ${[s.command, ...s.args].map(shellQuote).join(' ')}; }`),
+    '',
+  ].join('\n');
+}
+
+export async function writeComponents(name: string, shape: ClusterShape, ports: Ports, binaries: Binaries): Promise<void> {
+  await writeFile(paths(name).components, componentsScript(await specsFromManifests(name, shape, ports, binaries)));
 }
 
 function firstSlash24(cidr: string): string {

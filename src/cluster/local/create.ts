@@ -10,7 +10,6 @@ import { UserError } from '../../errors.ts';
 import { exec } from '../../exec.ts';
 import type { Progress } from '../../progress.ts';
 import type { ClusterShape } from '../shape.ts';
-import { specsFromManifests } from './components.ts';
 import { kubeadmConfig } from './kubeadm-config.ts';
 import { allocatePorts } from './ports.ts';
 import { contextName, paths, writeRecord, type LocalRecord } from './state.ts';
@@ -87,7 +86,5 @@ export async function createState(shape: ClusterShape, binaries: Binaries, progr
   progress.mark?.('kubeadm init phase kubeconfig all, etcd local, control-plane all finished');
   await pinKubeconfigsToLoopback(p.kubeconfigDir, record.ports.apiserver);
   await writeFile(p.kubeconfig, learnerKubeconfig(await readFile(p.admin, 'utf8'), contextName(shape.name)));
-  const specs = await specsFromManifests(shape.name, shape, record.ports, binaries);
-  await writeFile(p.components, JSON.stringify(specs, null, 2));
   return record;
 }

@@ -12,7 +12,7 @@ import { nodeSummaries } from '../api.ts';
 import type { ClusterAccess, ClusterStatus, ComponentHealth, NodeCapability, Provider } from '../provider.ts';
 import type { ClusterShape } from '../shape.ts';
 import { bootstrap } from './bootstrap.ts';
-import { componentNames, healthChecks } from './components.ts';
+import { componentNames, healthChecks, writeComponents } from './components.ts';
 import { createState } from './create.ts';
 import { probe, waitHealthy } from './health.ts';
 import { LocalNodes } from './nodes.ts';
@@ -105,6 +105,8 @@ export class LocalProvider implements Provider {
             : 'starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok',
         );
         await checkPortsFree(record.ports);
+        // Rewritten at each start, so a cluster made by an older kubelab runs with this one's binaries and supervisor.
+        await writeComponents(name, record.shape, record.ports, binaries);
         await startSupervisor(name);
         progress.mark?.('supervisor started');
         if (progress.mark) void traceComponents(record, progress.mark);

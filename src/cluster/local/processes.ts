@@ -7,12 +7,27 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../errors.ts';
 import { pollUntil } from '../../poll.ts';
-import { healthChecks } from './components.ts';
+import { componentNames, healthChecks } from './components.ts';
 import { waitHealthy } from './health.ts';
 import { paths, type LocalRecord } from './state.ts';
-import type { SupervisorStatus } from './supervisor.ts';
 
-const supervisorScript = fileURLToPath(new URL('./supervisor.ts', import.meta.url));
+const supervisorScript = fileURLToPath(new URL('./supervisor.sh', import.meta.url));
+
+export interface ComponentState {
+  name: string;
+  pid: number | null;
+  state: 'starting' | 'running' | 'backoff' | 'stopped';
+  restarts: number;
+  lastExit: string | null;
+  log: string;
+}
+
+export interface SupervisorStatus {
+  pid: number;
+  startedAt: string;
+  stopping: boolean;
+  components: ComponentState[];
+}
 
 function alive(pid: number): boolean {
   try {
@@ -45,26 +60,35 @@ export function supervisorPid(name: string): number | undefined {
   const file = paths(name).supervisorPid;
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8'));
-  return Number.isInteger(pid) && pid > 0 && alive(pid) && isOurs(pid, name, 'supervisor.ts') ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && alive(pid) && isOurs(pid, name, 'supervisor.sh') ? pid : undefined;
 }
 
 export function supervisorRunning(name: string): boolean {
   return supervisorPid(name) !== undefined;
 }
 
-export function readSupervisorStatus(name: string): SupervisorStatus | undefined {
+function readJson<T>(file: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(paths(name).status, 'utf8')) as SupervisorStatus;
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
 }
 
+/** What supervisor.sh last recorded: its own file and one per component it has started. */
+export function readSupervisorStatus(name: string): SupervisorStatus | undefined {
+  const dir = paths(name).status;
+  const supervisor = readJson<Omit<SupervisorStatus, 'components'>>(join(dir, 'supervisor.json'));
+  if (!supervisor) return undefined;
+  const components = componentNames.flatMap((c) => readJson<ComponentState>(join(dir, `${c}.json`)) ?? []);
+  return { ...supervisor, components };
+}
+
 export async function startSupervisor(name: string): Promise<void> {
   const p = paths(name);
-  await rm(p.status, { force: true });
+  await rm(p.status, { recursive: true, force: true });
   const log = openSync(p.supervisorLog, 'a');
-  const child = spawn(process.execPath, [supervisorScript, p.dir], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn('bash', [supervisorScript, p.dir], { detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
   child.unref();
   await pollUntil<true>(

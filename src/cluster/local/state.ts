@@ -36,8 +36,10 @@ export function paths(name: string) {
     nodes: join(dir, 'nodes'),
     manifests: join(dir, 'manifests'),
     logs: join(dir, 'logs'),
-    components: join(dir, 'components.json'),
-    status: join(dir, 'status.json'),
+    /** The components' command lines, for supervisor.sh. */
+    components: join(dir, 'components.sh'),
+    /** supervisor.json and one <component>.json each, kept current by the supervisor. */
+    status: join(dir, 'status.d'),
     supervisorPid: join(dir, 'supervisor.pid'),
     supervisorLog: join(dir, 'logs', 'supervisor.log'),
   };
