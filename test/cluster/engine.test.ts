@@ -22,7 +22,7 @@ describe('checker engine', () => {
     const result = kubelab(['check', 'api-versions', '--context', cluster.access.context], { KUBECONFIG: cluster.access.kubeconfig });
     expect(result.status, result.stderr).toBe(1); // unsolved: the checks ran and failed
     // Unsolved on a fresh cluster: every check ran and none passed.
-    expect(result.stdout).toMatch(/ 0\/\d+ checks passed/);
+    expect(result.stdout).toMatch(/^0\/\d+ checks passed/m);
     const namespaces = (await cluster.core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(namespaces).not.toContain('kubelab-system');
   });

@@ -61,13 +61,13 @@ describe('the authoring kit, on a fresh clone', () => {
   it('a lab whose checks pass before anything is solved fails its self-test, saying which check and why', () => {
     const index = join(clone, 'checks', 'demo', 'index.ts');
     // The setup now creates the answer itself: the check cannot tell solved from unsolved.
-    writeFileSync(
-      index,
-      readFileSync(index, 'utf8').replace(
-        /(await ctx\.apply\(`apiVersion: v1\\nkind: Namespace[^\n]*\n)/,
-        "$1    await ctx.kubectl(['create', 'configmap', 'greeting', '-n', 'demo', '--from-literal=message=hello, world']);\n",
-      ),
+    const scaffold = readFileSync(index, 'utf8');
+    const broken = scaffold.replace(
+      /(await ctx\.apply\(namespaceManifests\(NAMESPACE\)\);\n)/,
+      "$1    await ctx.kubectl(['create', 'configmap', 'greeting', '-n', 'demo', '--from-literal=message=hello, world']);\n",
     );
+    expect(broken, 'the scaffold no longer has the setup line this test extends').not.toBe(scaffold);
+    writeFileSync(index, broken);
     const test = kubelab('test', 'demo', '--provider', 'local');
     expect(test.status).toBe(1);
     expect(test.stdout).toContain('✗ before solve, the checks fail: every check passes, so the checks cannot tell solved from unsolved');

@@ -35,23 +35,31 @@ export async function bootstrap(record: LocalRecord, binaries: Binaries, progres
   const superAdmin = join(p.kubeconfigDir, 'super-admin.conf');
   const kc = loadKubeConfig(superAdmin);
   const { core } = clients(kc);
-  await Promise.all(
-    record.shape.nodes.map(async (node) => {
-      try {
-        await registerNode(name, node, core);
-      } catch (error) {
-        // Registered by an earlier, interrupted bootstrap.
-        if (!/still registered/.test((error as Error).message)) throw error;
-      }
-    }),
-  );
-  progress.mark?.('nodes registered');
-  await ensureClusterAdminsBinding(kc.makeApiClient(RbacAuthorizationV1Api));
+  const registerNodes = async () => {
+    await Promise.all(
+      record.shape.nodes.map(async (node) => {
+        try {
+          await registerNode(name, node, core);
+        } catch (error) {
+          // Registered by an earlier, interrupted bootstrap.
+          if (!/still registered/.test((error as Error).message)) throw error;
+        }
+      }),
+    );
+    progress.mark?.('nodes registered');
+  };
   const kubeadm = binaries.path('kubeadm');
   const args = ['--config', p.kubeadmConfig, '--kubeconfig', superAdmin];
   const phase = async (what: string) => {
     await exec(`kubeadm init phase ${what}`, kubeadm, ['init', 'phase', ...what.split(' '), ...args]);
     progress.mark?.(`kubeadm init phase ${what} finished`);
   };
-  await Promise.all([phase('upload-config all'), phase('bootstrap-token'), phase('addon all')]);
+  // None of these needs another's objects, so they share the wait for the API server's answers.
+  await Promise.all([
+    registerNodes(),
+    ensureClusterAdminsBinding(kc.makeApiClient(RbacAuthorizationV1Api)),
+    phase('upload-config all'),
+    phase('bootstrap-token'),
+    phase('addon all'),
+  ]);
 }
