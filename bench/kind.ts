@@ -2,8 +2,8 @@
 //   - `kubelab up --provider kind` (3 nodes) to every node Ready and kube-system Running, vs
 //     `kind create cluster` with the same image and config and the same wait (kubectl wait);
 //   - `kubelab up` on the local provider, same shape;
-//   - memory of each running 3-node cluster: docker stats for kind (sum over its node
-//     containers), PSS summed over the local cluster's processes;
+//   - memory of each running 3-node cluster, 20 s after up: docker stats for kind (sum over its
+//     node containers), PSS summed over the local cluster's processes;
 //   - `kubelab image build` when nothing changed, and when only the node assembly is redone
 //     (a new tag: component images and the node image; Debian and Go steps cached).
 //
@@ -41,6 +41,8 @@ function timed(fn: () => void): number {
 }
 
 const MiB = 1024 * 1024;
+/** Both kinds of cluster settle as long after up (informer syncs, first collections) before memory is read. */
+const SETTLE_S = 20;
 
 /** docker stats' memory use, summed over a kind cluster's node containers, in MiB. */
 function dockerMemory(cluster: string): number {
@@ -80,6 +82,7 @@ function kubelabKind(i: number): { seconds: number; mib: number } {
   const name = `kbench${i}`;
   try {
     const seconds = timed(() => run(process.execPath, [cli, 'up', '--provider', 'kind', '--name', name], env));
+    spawnSync('sleep', [String(SETTLE_S)]);
     return { seconds, mib: dockerMemory(name) };
   } finally {
     run(process.execPath, [cli, 'delete', '--name', name], env);
@@ -127,8 +130,7 @@ function kubelabLocal(i: number): { seconds: number; mib: number } {
   const env = { KUBELAB_HOME: home };
   try {
     const seconds = timed(() => run(process.execPath, [cli, 'up', '--provider', 'local', '--name', `lbench${i}`], env));
-    // Let start-up work (informer syncs, first GCs) settle before measuring what the cluster keeps.
-    spawnSync('sleep', ['10']);
+    spawnSync('sleep', [String(SETTLE_S)]);
     return { seconds, mib: localMemory(home) };
   } finally {
     run(process.execPath, [cli, 'delete', '--name', `lbench${i}`], env);

@@ -75,6 +75,10 @@ const shellArray = (items: string[]) => `(${items.map(shellQuote).join(' ')})`;
 export function componentsScript(specs: ComponentSpec[]): string {
   return [
     '# Written by kubelab for supervisor.sh; rewritten at each start.',
+    // Go's collector lets a heap grow to twice what is live before it collects (GOGC=100); at
+    // 25 a lab cluster holds about 60 MiB less over its five processes, at the cost of more
+    // frequent, small collections. GOGC in kubelab's environment wins.
+    `export GOGC="\${GOGC:-25}"`,
     `names=${shellArray(specs.map((s) => s.name))}`,
     `logs=${shellArray(specs.map((s) => s.log))}`,
     `ready_urls=${shellArray(specs.map((s) => s.startAfter?.url ?? ''))}`,
