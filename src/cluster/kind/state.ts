@@ -58,7 +58,8 @@ export function requireRecord(name: string): KindRecord {
 }
 
 export async function updateRecord(name: string, change: (record: KindRecord) => KindRecord): Promise<void> {
-  await writeRecord(change(requireRecord(name)));
+  requireRecord(name);
+  await records.update(name, change);
 }
 
 export function containerOf(record: KindRecord, node: string): string {

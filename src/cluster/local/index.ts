@@ -26,7 +26,7 @@ import {
   supervisorRunning,
   waitApiServer,
 } from './processes.ts';
-import { contextName, listClusters, paths, readRecord, writeRecord, type LocalRecord } from './state.ts';
+import { contextName, listClusters, paths, readRecord, updateRecord, type LocalRecord } from './state.ts';
 
 export interface LocalOptions {
   /** How long the API server may take to answer once its components start. */
@@ -117,7 +117,7 @@ export class LocalProvider implements Provider {
       if (!record.bootstrapped) {
         progress.step('registering nodes; kubeadm init phase upload-config, bootstrap-token, addon coredns and kube-proxy');
         await bootstrap(record, binaries, progress);
-        await writeRecord({ ...requireRecord(name), bootstrapped: true });
+        await updateRecord(name, (current) => ({ ...current, bootstrapped: true }));
       }
     } catch (error) {
       // Leave no half-started processes behind; the state directory stays for a retry or for `kubelab delete`.

@@ -19,7 +19,7 @@ import { configzAnnotation, isReady, kwokNode, markShortcut } from '../nodes.ts'
 import type { JoinRequest, JoinResult, KubeletConfigFile, NodePort, NodeShell } from '../provider.ts';
 import { DEFAULT_MAX_PODS, nodeOf, validateShape, withNode, type NodeShape } from '../shape.ts';
 import { supervisorRunning } from './processes.ts';
-import { contextName, paths, readRecord, writeRecord, type LocalRecord } from './state.ts';
+import { contextName, paths, readRecord, updateRecord, type LocalRecord } from './state.ts';
 
 function requireRecord(name: string): LocalRecord {
   const record = readRecord(name);
@@ -40,8 +40,7 @@ function core(cluster: string): CoreV1Api {
 }
 
 async function updateNodes(cluster: string, change: (nodes: NodeShape[]) => NodeShape[]): Promise<void> {
-  const record = requireRecord(cluster);
-  await writeRecord({ ...record, shape: { ...record.shape, nodes: change(record.shape.nodes) } });
+  await updateRecord(cluster, (record) => ({ ...record, shape: { ...record.shape, nodes: change(record.shape.nodes) } }));
 }
 
 /** The node's kubelet configuration as kubeadm would have written it at join, made once. */

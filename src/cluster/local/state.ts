@@ -51,4 +51,5 @@ export function contextName(name: string): string {
 
 export const readRecord = (name: string) => records.read(name);
 export const writeRecord = (record: LocalRecord) => records.write(record);
+export const updateRecord = (name: string, change: (record: LocalRecord) => LocalRecord) => records.update(name, change);
 export const listClusters = () => records.list();
