@@ -1,6 +1,6 @@
 // The local provider against real upstream components: every assertion here is decided by
 // the real kube-apiserver, kube-scheduler, kube-controller-manager and etcd.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ApisApi, CoreApi, PolicyV1Api, type V1Deployment } from '@kubernetes/client-node';
@@ -241,5 +241,17 @@ describe('local provider', () => {
     expect(existsSync(paths(NAME).dir)).toBe(false);
     const running = (pid: number) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     expect(pids.filter(running)).toEqual([]);
+    // Nor any of the supervisor's own loops, which a killed supervisor leaves in its process group.
+    const dir = paths(NAME).dir;
+    const ours = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p) && running(Number(p)))
+      .filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
+        } catch {
+          return false;
+        }
+      });
+    expect(ours).toEqual([]);
   });
 });

@@ -123,7 +123,19 @@ export async function stopSupervisor(pid: number): Promise<void> {
  */
 export async function killStrays(name: string): Promise<void> {
   const killed: number[] = [];
-  for (const component of readSupervisorStatus(name)?.components ?? []) {
+  const status = readSupervisorStatus(name);
+  // The supervisor's loops outlive a killed supervisor in its process group: end the group, once
+  // a component of ours shows the group is still the supervisor's (a group id is not reused while
+  // any member lives).
+  const member = status?.components.find((c) => c.pid && alive(c.pid) && isOurs(c.pid, name) && processGroup(c.pid) === status.pid);
+  if (member && status) {
+    try {
+      process.kill(-status.pid, 'SIGKILL');
+    } catch {
+      // the group ended just now
+    }
+  }
+  for (const component of status?.components ?? []) {
     if (!component.pid || !alive(component.pid) || !isOurs(component.pid, name)) continue;
     try {
       process.kill(component.pid, 'SIGKILL');
@@ -134,6 +146,16 @@ export async function killStrays(name: string): Promise<void> {
   }
   const deadline = Date.now() + 5000;
   while (killed.some(alive) && Date.now() < deadline) await sleep(20);
+}
+
+function processGroup(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: pid (comm) state ppid pgrp …; comm may hold spaces, so read after its ')'.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    return Number(fields?.[2]);
+  } catch {
+    return undefined;
+  }
 }
 
 function lastLogLine(file: string): string {

@@ -81,6 +81,9 @@ supervise_one() { # index
     done
     if [ $rc -gt 128 ]; then last="signal SIG$(kill -l $((rc - 128)))"; else last="exit code $rc"; fi
     [ $stopping = 1 ] && break
+    # The supervisor itself was killed (kill -9, say): a loop restarting components for nobody
+    # would fight `kubelab delete`, which stops what is left.
+    kill -0 $$ 2>/dev/null || exit 0
     # A component that ran for a while before failing restarts at once; a crash loop backs off.
     if [ $((SECONDS - began)) -gt 30 ]; then next=250; else next=$((backoff * 2 > max_backoff_ms ? max_backoff_ms : backoff * 2)); fi
     backoff=$next
