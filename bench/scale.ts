@@ -15,6 +15,7 @@ import { setMaxPods, up } from '../src/cluster/lifecycle.ts';
 import { chooseProvider } from '../src/cluster/providers.ts';
 import { defaultShape, parseNodes } from '../src/cluster/shape.ts';
 import { consoleProgress, silentProgress } from '../src/progress.ts';
+import { kwokctlCreateArgs } from './kwokctl.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 const WORKERS = 50;
@@ -105,25 +106,8 @@ async function kwokctlScale(i: number): Promise<number> {
   const env = { KWOK_WORKDIR: workdir };
   const name = `scale${i}`;
   const kwokctl = bin.path('kwokctl');
-  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
   try {
-    run(
-      kwokctl,
-      [
-        'create',
-        'cluster',
-        '--name',
-        name,
-        '--runtime',
-        'binary',
-        '--wait',
-        '2m',
-        ...binaries.flatMap((b) => [`--${b}-binary`, bin.path(b)]),
-        '--kwok-controller-binary',
-        bin.path('kwok'),
-      ],
-      env,
-    );
+    run(kwokctl, kwokctlCreateArgs(bin, name), env);
     run(kwokctl, ['scale', 'node', '--name', name, '--replicas', String(WORKERS)], env);
     const kubeconfig = join(workdir, 'clusters', name, 'kubeconfig.yaml');
     run(bin.path('kubectl'), ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Ready', 'node', '--all', '--timeout=300s']);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries } from '../src/binaries/index.ts';
+import { kwokctlCreateArgs } from './kwokctl.ts';
 import { packageRoot } from '../src/paths.ts';
 import { consoleProgress } from '../src/progress.ts';
 
@@ -45,30 +46,7 @@ function kwokctlUp(i: number): number {
   const kwokctl = bin.path('kwokctl');
   try {
     return timed(() => {
-      run(
-        kwokctl,
-        [
-          'create',
-          'cluster',
-          '--name',
-          name,
-          '--runtime',
-          'binary',
-          '--wait',
-          '2m',
-          '--kube-apiserver-binary',
-          bin.path('kube-apiserver'),
-          '--kube-controller-manager-binary',
-          bin.path('kube-controller-manager'),
-          '--kube-scheduler-binary',
-          bin.path('kube-scheduler'),
-          '--kwok-controller-binary',
-          bin.path('kwok'),
-          '--etcd-binary',
-          bin.path('etcd'),
-        ],
-        env,
-      );
+      run(kwokctl, kwokctlCreateArgs(bin, name), env);
       run(kwokctl, ['scale', 'node', '--name', name, '--replicas', '3'], env);
       const kubeconfig = join(workdir, 'clusters', name, 'kubeconfig.yaml');
       run(bin.path('kubectl'), ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Ready', 'node', '--all', '--timeout=120s']);
