@@ -122,30 +122,29 @@ export async function stopSupervisor(pid: number): Promise<void> {
  * say): each is stopped, if its command line still names this cluster's directory.
  */
 export async function killStrays(name: string): Promise<void> {
-  const killed: number[] = [];
   const status = readSupervisorStatus(name);
+  // Judged before any signal: a dying process's command line reads empty, and it would no longer
+  // look like ours while it exits.
+  const ours = (status?.components ?? []).flatMap((c) => (c.pid && alive(c.pid) && isOurs(c.pid, name) ? [c.pid] : []));
   // The supervisor's loops outlive a killed supervisor in its process group: end the group, once
   // a component of ours shows the group is still the supervisor's (a group id is not reused while
   // any member lives).
-  const member = status?.components.find((c) => c.pid && alive(c.pid) && isOurs(c.pid, name) && processGroup(c.pid) === status.pid);
-  if (member && status) {
+  if (status && ours.some((pid) => processGroup(pid) === status.pid)) {
     try {
       process.kill(-status.pid, 'SIGKILL');
     } catch {
       // the group ended just now
     }
   }
-  for (const component of status?.components ?? []) {
-    if (!component.pid || !alive(component.pid) || !isOurs(component.pid, name)) continue;
+  for (const pid of ours) {
     try {
-      process.kill(component.pid, 'SIGKILL');
-      killed.push(component.pid);
+      process.kill(pid, 'SIGKILL');
     } catch {
       // it ended just now
     }
   }
   const deadline = Date.now() + 5000;
-  while (killed.some(alive) && Date.now() < deadline) await sleep(20);
+  while (ours.some(alive) && Date.now() < deadline) await sleep(20);
 }
 
 function processGroup(pid: number): number | undefined {
