@@ -85,6 +85,8 @@ export interface NodeShell {
   kubeletConfig: string;
   /** The command that restarts the node's kubelet. */
   restartKubelet: string;
+  /** The configuration file `kubeadm init` ran with on the control plane, as `run` sees it. */
+  kubeadmConfig: string;
 }
 
 /** What happens on a node's machine rather than through the API. */

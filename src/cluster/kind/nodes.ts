@@ -20,6 +20,9 @@ import { CLUSTER_LABEL, joinNodeContainer, writeNodePatches } from './join.ts';
 import { containerOf, contextName, controlPlaneContainer, newContainerName, paths, requireRecord, updateRecord } from './state.ts';
 import { dockerOk } from './docker.ts';
 
+/** Where kind writes the configuration it runs `kubeadm init` (and join) with, in each node. */
+const KUBEADM_CONFIG = '/kind/kubeadm.conf';
+
 /** How long a node may take to show a kubelet restart or a join. */
 const NODE_TIMEOUT_MS = 180_000;
 
@@ -95,6 +98,7 @@ export class KindNodes implements NodePort {
       run: (command) => `docker exec ${container} sh -c ${quoted(command)}`,
       kubeletConfig: KUBELET_CONFIG,
       restartKubelet: `docker exec ${container} systemctl restart kubelet`,
+      kubeadmConfig: KUBEADM_CONFIG,
     };
   }
 

@@ -96,6 +96,7 @@ export class LocalNodes implements NodePort {
       run: (command) => command,
       kubeletConfig: kubeletConfigPath(name, node),
       restartKubelet: `kubelab node restart-kubelet ${node} --name ${name}`,
+      kubeadmConfig: paths(name).kubeadmConfig,
     };
   }
 
