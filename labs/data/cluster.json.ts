@@ -25,6 +25,7 @@ const KINDS: [string, string][] = [
   ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
   ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
   ['apiregistration.k8s.io/v1', 'APIService'],
+  ['discovery.k8s.io/v1', 'EndpointSlice'],
 ];
 
 /** The cluster `kubelab build` or `serve` names (src/target.ts), or the default one. */
