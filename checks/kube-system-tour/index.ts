@@ -1,10 +1,11 @@
 // Lab: a tour of kube-system. What kubeadm put there and how each piece runs, a node agent run the
 // way kube-proxy is, cluster DNS brought back after an outage, and kube-proxy restored with kubeadm.
-import { defineLab, namespaceManifests, UserError } from '../../src/engine/sdk.ts';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { defineLab, namespaceManifests, readObject, UserError } from '../../src/engine/sdk.ts';
 import { AGENT, DNS, NAMESPACE } from './constants.ts';
 import { dnsOutage, stopDns } from './dns.ts';
 import { inventory } from './inventory.ts';
-import { recordProxy, restoreProxy } from './kube-proxy.ts';
+import { putBackProxy, recordProxy, restoreProxy } from './kube-proxy.ts';
 import { nodeAgent } from './node-agent.ts';
 
 export default defineLab({
@@ -23,13 +24,14 @@ export default defineLab({
     await recordProxy(ctx);
     await stopDns(ctx);
   },
-  // Later labs expect DNS, kube-proxy and the nodes' pod room as kubeadm left them.
+  // Other labs expect DNS, kube-proxy and the nodes' pod room as kubeadm left them. Runs whether
+  // or not this lab ever started, so it only puts back what is missing and writes no record.
   async teardown(ctx) {
     await ctx.kubectl(['delete', 'daemonset', AGENT.name, '-n', AGENT.namespace, '--ignore-not-found']);
-    const coredns = await ctx.apps.readNamespacedDeployment({ name: DNS.deployment, namespace: DNS.namespace });
-    if ((coredns.spec?.replicas ?? 0) < DNS.replicas)
+    const coredns = await readObject<V1Deployment>(ctx, 'apps/v1', 'Deployment', DNS.deployment, DNS.namespace);
+    if (coredns && (coredns.spec?.replicas ?? 0) < DNS.replicas)
       await ctx.kubectl(['scale', 'deployment', DNS.deployment, '-n', DNS.namespace, `--replicas=${DNS.replicas}`]);
-    await recordProxy(ctx);
+    await putBackProxy(ctx);
   },
   exercises: [inventory, nodeAgent, dnsOutage, restoreProxy],
 });

@@ -95,7 +95,7 @@ const running: Check = {
   title: 'A ready kube-proxy on every node',
   points: 1,
   hint: 'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide, then kubectl logs on one that is not ready',
-  timeoutMs: 90_000,
+  timeoutMs: 5_000,
   async run(ctx) {
     const baseline = await readBaseline(ctx);
     if (!baseline) return noBaseline;
@@ -140,18 +140,26 @@ async function writeBaseline(ctx: LabContext, daemonSet: V1DaemonSet, configMap:
  * who deleted it and started the lab again). With neither, the cluster cannot be set up.
  */
 export async function recordProxy(ctx: LabContext): Promise<void> {
-  let { daemonSet, configMap } = await proxyObjects(ctx);
-  if (!daemonSet || !configMap) {
-    const baseline = await readBaseline(ctx);
-    if (!baseline)
-      throw new UserError(`kube-proxy is missing from kube-system and the lab has no copy of it`, {
-        fix: 'put it back with kubeadm init phase addon kube-proxy --config <the file init ran with>, then start the lab again',
-      });
-    if (!configMap) await ctx.kubectl(['create', '-f', '-'], baseline.configMap);
-    if (!daemonSet) await ctx.kubectl(['create', '-f', '-'], baseline.daemonSet);
-    ({ daemonSet, configMap } = await proxyObjects(ctx));
-  }
+  if (!(await putBackProxy(ctx)))
+    throw new UserError(`kube-proxy is missing from kube-system and the lab has no copy of it`, {
+      fix: 'put it back with kubeadm init phase addon kube-proxy --config <the file init ran with>, then start the lab again',
+    });
+  const { daemonSet, configMap } = await proxyObjects(ctx);
   await writeBaseline(ctx, daemonSet!, configMap!);
+}
+
+/**
+ * Creates what is missing of kube-proxy from the lab's record, for another lab to find it as
+ * kubeadm left it; false when something is missing and there is no record to make it from.
+ */
+export async function putBackProxy(ctx: LabContext): Promise<boolean> {
+  const { daemonSet, configMap } = await proxyObjects(ctx);
+  if (daemonSet && configMap) return true;
+  const baseline = await readBaseline(ctx);
+  if (!baseline) return false;
+  if (!configMap) await ctx.kubectl(['create', '-f', '-'], baseline.configMap);
+  if (!daemonSet) await ctx.kubectl(['create', '-f', '-'], baseline.daemonSet);
+  return true;
 }
 
 /** Back to the start: kube-proxy as the lab recorded it, whatever the learner made in its place. */

@@ -18,7 +18,7 @@ const everywhere: Check = {
   title: 'A ready node-agent pod on every node',
   points: 2,
   hint: 'kubectl describe node kub1 shows its taints; a DaemonSet reaches a tainted node only if its pod template tolerates the taint (see how kube-proxy’s does: kubectl -n kube-system get daemonset kube-proxy -o yaml)',
-  timeoutMs: 90_000,
+  timeoutMs: 5_000,
   async run(ctx) {
     const agent = await readObject<V1DaemonSet>(ctx, 'apps/v1', 'DaemonSet', AGENT.name, AGENT.namespace);
     if (!agent) return fail(`${ds} with a ready pod on every node`, `no ${ds}`);
