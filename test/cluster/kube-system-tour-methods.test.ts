@@ -1,42 +1,13 @@
 // The kube-system tour's checks judge the outcome, whatever the method, on a real local cluster:
 // per exercise, another valid way of getting there passes, and the shortcuts the exercise exists to
 // refuse fail with a pointer that does not give the answer away.
-import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import lab from '../../checks/kube-system-tour/index.ts';
-import { ensureBinaries } from '../../src/binaries/index.ts';
-import type { ClusterAccess } from '../../src/cluster/provider.ts';
 import { WORKLOAD_IMAGE } from '../../src/cluster/workload.ts';
-import type { CheckResult } from '../../src/engine/run.ts';
-import { checkLab, resetLab, solveLab, startLab } from '../../src/engine/session.ts';
-import { isolateState, kubelab } from '../helpers/cluster.ts';
+import { checkLab, resetLab, solveLab } from '../../src/engine/session.ts';
+import { labOnLocal, reasonOf, statuses } from '../helpers/methods.ts';
 
-isolateState();
-const target = { name: 't-kube-system-tour-methods', provider: 'local' };
-let access: ClusterAccess;
-let binDir: string;
-
-beforeAll(async () => {
-  access = await startLab(lab, target);
-  binDir = (await ensureBinaries()).dir;
-});
-afterAll(() => {
-  kubelab(['delete', '--name', target.name]);
-});
-
-/** A learner's shell on the lab cluster: bash, KUBECONFIG, the pinned kubectl and kubeadm first on PATH. */
-function sh(command: string): string {
-  const result = spawnSync('bash', ['-o', 'pipefail', '-c', command], {
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: access.kubeconfig, PATH: `${binDir}:${process.env.PATH}` },
-    timeout: 120_000,
-  });
-  expect(result.status, `${command}\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-
-const statuses = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.check, r.status]));
-const reasonOf = (results: CheckResult[], check: string) => results.find((r) => r.check === check)!.reason;
+const { target, sh } = labOnLocal(lab, 't-kube-system-tour-methods');
 const check = (exercise: string, timeoutMs = 0) => checkLab(lab, exercise, target, { timeoutMs });
 
 describe('inventory', () => {
