@@ -3,54 +3,17 @@
 // (and the bridge's own count of forwarded calls must not move). Valid requests before and
 // after prove that the proxy and the count do see traffic when there is some.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/server.ts';
+import { countingProxy, type Answer, type CountingProxy } from './counting-proxy.ts';
 import { CLUSTER, ensureCluster, kubeconfig, useHome } from './env.ts';
 
 useHome();
 
 const SITE = 'http://127.0.0.1:3999';
-
-interface CountingProxy {
-  port: number;
-  /** Bytes sent from the bridge towards the API server. */
-  bytes: number;
-  close(): Promise<void>;
-}
-
-async function countingProxy(target: number): Promise<CountingProxy> {
-  const sockets = new Set<Socket>();
-  const proxy: CountingProxy = { port: 0, bytes: 0, close: async () => {} };
-  const server: Server = createServer((client) => {
-    const upstream = connect(target, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk) => (proxy.bytes += chunk.length));
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.port = (server.address() as { port: number }).port;
-  proxy.close = () =>
-    new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
-  return proxy;
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /** One HTTP/1.1 request written byte for byte, so Host, Origin and framing are exactly as given. */
 function raw(port: number, head: string, body: string | Buffer = ''): Promise<Answer> {

@@ -1,56 +1,20 @@
-// What the workshop's end-to-end tests share: a byte-counting TCP proxy in front of an API server,
-// raw HTTPS requests written byte for byte, `kubelab workshop serve` as a process with the links
-// it prints, and Chromium pinned to the workshop's certificate.
+// What the workshop's end-to-end tests share: the byte-counting proxy (counting-proxy.ts), raw
+// HTTPS requests written byte for byte, `kubelab workshop serve` as a process with the links it
+// prints, and Chromium pinned to the workshop's certificate.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { packageRoot } from '../../src/paths.ts';
-import { chromiumPath } from './browser.ts';
+import { CHROMIUM_FLAGS, chromiumPath } from './browser.ts';
+import type { Answer } from './counting-proxy.ts';
+
+export { countingProxy, type Answer, type CountingProxy } from './counting-proxy.ts';
 
 export const EXAMPLE_LABS = join(packageRoot, 'examples', 'labs');
-
-export interface CountingProxy {
-  port: number;
-  /** Bytes sent towards the API server. */
-  bytes: number;
-  close(): Promise<void>;
-}
-
-export async function countingProxy(target: number): Promise<CountingProxy> {
-  const sockets = new Set<Socket>();
-  const proxy: CountingProxy = { port: 0, bytes: 0, close: async () => {} };
-  const server = createServer((client) => {
-    const upstream = connect(target, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk) => (proxy.bytes += chunk.length));
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxy.port = (server.address() as { port: number }).port;
-  proxy.close = () =>
-    new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
-  return proxy;
-}
-
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /** One HTTP/1.1 request over TLS, written as given (Host, Origin, framing), trusting only `ca`. */
 export function rawTls(port: number, ca: string, head: string, body: string | Buffer = ''): Promise<Answer> {
@@ -95,16 +59,7 @@ export async function pinnedChromium(cert: string): Promise<PinnedChromium> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      `--ignore-certificate-errors-spki-list=${spkiHash(cert)}`,
-    ],
+    args: [...CHROMIUM_FLAGS, `--ignore-certificate-errors-spki-list=${spkiHash(cert)}`],
     viewport: { width: 1280, height: 1000 },
     acceptDownloads: true,
   });
