@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type Bridge } from '../../src/bridge/server.ts';
-import { countingProxy, type Answer, type CountingProxy } from './counting-proxy.ts';
+import { countingProxy, parseAnswer, type Answer, type CountingProxy } from './counting-proxy.ts';
 import { CLUSTER, ensureCluster, kubeconfig, useHome } from './env.ts';
 
 useHome();
@@ -23,16 +23,11 @@ function raw(port: number, head: string, body: string | Buffer = ''): Promise<An
     socket.on('data', (d) => (data += d));
     socket.on('error', () => {}); // a refused upload may be cut off mid-write; the answer is what counts
     socket.on('close', () => {
-      const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
-      if (!match) return reject(new Error(`no HTTP answer: ${JSON.stringify(data.slice(0, 200))}`));
-      const [headText = '', bodyText = ''] = data.split('\r\n\r\n', 2);
-      const headers = Object.fromEntries(
-        headText
-          .split('\r\n')
-          .slice(1)
-          .map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-      );
-      resolve({ status: Number(match[1]), headers, body: bodyText });
+      try {
+        resolve(parseAnswer(data));
+      } catch (error) {
+        reject(error);
+      }
     });
     // No half-close (end()): like a browser, keep the socket open; "Connection: close" ends it.
     socket.write(head);

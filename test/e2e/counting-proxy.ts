@@ -1,5 +1,5 @@
 // A byte-counting TCP proxy in front of an API server, for the tests that prove a refused request
-// sends nothing on to the cluster, and the shape of a raw HTTP answer they read.
+// sends nothing on to the cluster, and the raw HTTP answers those tests read.
 import { connect, createServer, type Socket } from 'node:net';
 
 export interface CountingProxy {
@@ -38,4 +38,18 @@ export interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string;
+}
+
+/** Reads a whole HTTP/1.1 answer as it came off the socket: status, headers (lower-cased names), body. */
+export function parseAnswer(data: string): Answer {
+  const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
+  if (!match) throw new Error(`no HTTP answer: ${JSON.stringify(data.slice(0, 200))}`);
+  const [headText = '', bodyText = ''] = data.split('\r\n\r\n', 2);
+  const headers = Object.fromEntries(
+    headText
+      .split('\r\n')
+      .slice(1)
+      .map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
+  return { status: Number(match[1]), headers, body: bodyText };
 }

@@ -10,7 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { packageRoot } from '../../src/paths.ts';
 import { CHROMIUM_FLAGS, chromiumPath } from './browser.ts';
-import type { Answer } from './counting-proxy.ts';
+import { parseAnswer, type Answer } from './counting-proxy.ts';
 
 export { countingProxy, type Answer, type CountingProxy } from './counting-proxy.ts';
 
@@ -24,16 +24,11 @@ export function rawTls(port: number, ca: string, head: string, body: string | Bu
     socket.on('data', (d) => (data += d));
     socket.on('error', () => {}); // a refused upload may be cut off mid-write; the answer is what counts
     socket.on('close', () => {
-      const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
-      if (!match) return reject(new Error(`no HTTP answer: ${JSON.stringify(data.slice(0, 200))}`));
-      const [headText = '', bodyText = ''] = data.split('\r\n\r\n', 2);
-      const headers = Object.fromEntries(
-        headText
-          .split('\r\n')
-          .slice(1)
-          .map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-      );
-      resolve({ status: Number(match[1]), headers, body: bodyText });
+      try {
+        resolve(parseAnswer(data));
+      } catch (error) {
+        reject(error);
+      }
     });
     socket.once('secureConnect', () => {
       socket.write(head);
