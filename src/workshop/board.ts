@@ -79,6 +79,12 @@ function signatureOf(results: { check: string; status: string; reason: string }[
   return JSON.stringify(results.map((r) => [r.check, r.status, r.reason]).sort());
 }
 
+/** Who a row is and how their cluster is, as the grid and the drill-down both show it. */
+function who(row: Row) {
+  const { id, name, cluster } = row.learner;
+  return { id, name, cluster, health: row.health, message: row.message };
+}
+
 export class Board extends EventEmitter {
   private readonly rows = new Map<string, Row>();
   private readonly history: HistoryPoint[] = [];
@@ -189,11 +195,7 @@ export class Board extends EventEmitter {
       const lastChange = seen.length ? Math.max(...seen.map((c) => c.since)) : null;
       const done = columns.length > 0 && passed === columns.length;
       return {
-        id: row.learner.id,
-        name: row.learner.name,
-        cluster: row.learner.cluster,
-        health: row.health,
-        message: row.message,
+        ...who(row),
         passed,
         total: columns.length,
         lastChange,
@@ -209,11 +211,7 @@ export class Board extends EventEmitter {
   detail(learner: string) {
     const row = this.row(learner);
     return {
-      id: row.learner.id,
-      name: row.learner.name,
-      cluster: row.learner.cluster,
-      health: row.health,
-      message: row.message,
+      ...who(row),
       exercises: this.options.columns().map((c) => {
         const cell = row.cells.get(cellKey(c.lab, c.exercise));
         return {
