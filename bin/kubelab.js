@@ -54,6 +54,8 @@ if (major < 22 || (major === 22 && minor < 19)) {
   // NODE_COMPILE_CACHE, when set, says where; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
   module.enableCompileCache?.();
   try {
+    // @kubernetes/client-node from one bundled file rather than ~870 modules (src/kube/bundle.ts).
+    await (await import('../src/kube/bundle.ts')).useClientBundle();
     await import('../src/cli.ts');
   } catch (error) {
     // Loading fails before the CLI's own error handling runs (a malformed lab folder, say).
