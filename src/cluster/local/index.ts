@@ -25,6 +25,7 @@ import {
   supervisorPid,
   supervisorRunning,
   waitApiServer,
+  waitComponents,
 } from './processes.ts';
 import { contextName, listClusters, paths, readRecord, updateRecord, type LocalRecord } from './state.ts';
 
@@ -119,6 +120,9 @@ export class LocalProvider implements Provider {
         await bootstrap(record, binaries, progress);
         await updateRecord(name, (current) => ({ ...current, bootstrapped: true }));
       }
+      // A resumed cluster's nodes and pods are Ready from before: the controllers may still be starting.
+      await waitComponents(record, Date.now() + this.timeoutMs);
+      progress.mark?.('every component healthy');
     } catch (error) {
       // Leave no half-started processes behind; the state directory stays for a retry or for `kubelab delete`.
       const pid = supervisorPid(name);

@@ -184,3 +184,15 @@ export async function waitApiServer(record: LocalRecord, deadline: number): Prom
     fix: `log: ${join(paths(name).logs, 'kube-apiserver.log')}`,
   });
 }
+
+/** Waits until every component answers its health check, so that status right after up shows all of them healthy. */
+export async function waitComponents(record: LocalRecord, deadline: number): Promise<void> {
+  const name = record.shape.name;
+  const checks = Object.entries(healthChecks(name, record.ports));
+  const results = await Promise.all(checks.map(async ([component, check]) => [component, await waitHealthy(check, deadline)] as const));
+  const failing = results.find(([, [ok]]) => !ok);
+  if (failing)
+    throw new UserError(`${failing[0]} of cluster "${name}" did not become healthy (${failing[1][1]})`, {
+      fix: `log: ${join(paths(name).logs, `${failing[0]}.log`)}`,
+    });
+}
