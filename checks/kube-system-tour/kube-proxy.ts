@@ -12,6 +12,7 @@ import {
   type CheckContext,
   type Exercise,
   type LabContext,
+  type Observation,
   type SolutionContext,
 } from '../../src/engine/sdk.ts';
 import { BASELINE, PROXY } from './constants.ts';
@@ -34,7 +35,12 @@ async function readBaseline(ctx: CheckContext): Promise<Baseline | undefined> {
   return data?.daemonSetUid ? (data as unknown as Baseline) : undefined;
 }
 
-async function proxyObjects(ctx: CheckContext) {
+interface ProxyObjects {
+  daemonSet: V1DaemonSet;
+  configMap: V1ConfigMap;
+}
+
+async function proxyObjects(ctx: CheckContext): Promise<Partial<ProxyObjects>> {
   return {
     daemonSet: await readObject<V1DaemonSet>(ctx, 'apps/v1', 'DaemonSet', PROXY.name, PROXY.namespace),
     configMap: await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', PROXY.name, PROXY.namespace),
@@ -42,6 +48,21 @@ async function proxyObjects(ctx: CheckContext) {
 }
 
 const noBaseline = fail('the record the lab made when it started', 'none: run kubelab start kube-system-tour');
+
+/** One of kube-proxy's objects once something has replaced it since the lab started, or the failure saying why not. */
+async function restored<K extends 'daemonSet' | 'configMap'>(
+  ctx: CheckContext,
+  which: K,
+  expected: string,
+): Promise<{ baseline: Baseline; object: ProxyObjects[K] } | Observation> {
+  const baseline = await readBaseline(ctx);
+  if (!baseline) return noBaseline;
+  const object = (await proxyObjects(ctx))[which];
+  const what = which === 'daemonSet' ? ds : cm;
+  if (!object) return fail(expected, `no ${what}`);
+  if (object.metadata?.uid === baseline[`${which}Uid`]) return fail(`a restored ${what}`, 'not restored yet: it is still the original');
+  return { baseline, object: object as ProxyObjects[K] };
+}
 
 const byKubeadm: Check = {
   id: 'restored-by-kubeadm',
@@ -73,11 +94,9 @@ const settings: Check = {
   points: 2,
   hint: 'kubeadm takes the pod network, the API server’s address and kube-proxy’s own settings from the configuration file init ran with (--config); kubeadm init phase addon kube-proxy --print-manifest shows what it would write',
   async run(ctx) {
-    const baseline = await readBaseline(ctx);
-    if (!baseline) return noBaseline;
-    const { configMap } = await proxyObjects(ctx);
-    if (!configMap) return fail(`${cm} with the cluster’s settings`, `no ${cm}`);
-    if (configMap.metadata?.uid === baseline.configMapUid) return fail(`a restored ${cm}`, 'not restored yet: it is still the original');
+    const found = await restored(ctx, 'configMap', `${cm} with the cluster’s settings`);
+    if ('pass' in found) return found;
+    const { baseline, object: configMap } = found;
     const original = (JSON.parse(baseline.configMap) as V1ConfigMap).data ?? {};
     const differences = PROXY.configKeys.flatMap((key) => settingsDiff(original[key], configMap.data?.[key]).map((d) => `${key}: ${d}`));
     return differences.length
@@ -97,11 +116,9 @@ const running: Check = {
   hint: 'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide, then kubectl logs on one that is not ready',
   timeoutMs: 5_000,
   async run(ctx) {
-    const baseline = await readBaseline(ctx);
-    if (!baseline) return noBaseline;
-    const { daemonSet } = await proxyObjects(ctx);
-    if (!daemonSet) return fail(`${ds} ready on every node`, `no ${ds}`);
-    if (daemonSet.metadata?.uid === baseline.daemonSetUid) return fail(`a restored ${ds}`, 'not restored yet: it is still the original');
+    const found = await restored(ctx, 'daemonSet', `${ds} ready on every node`);
+    if ('pass' in found) return found;
+    const daemonSet = found.object;
     const nodes = (await ctx.core.listNode()).items.length;
     const s = daemonSet.status;
     const settled = (s?.observedGeneration ?? 0) >= (daemonSet.metadata?.generation ?? 0);

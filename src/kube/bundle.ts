@@ -3,7 +3,7 @@
 // esbuild (already installed, as tsx's) loads in about 0.13 s. The CLI points every import of the
 // package at such a bundle, built once per client-node and esbuild version in kubelab's cache.
 // Tests and the site's loaders import the package as usual.
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire, registerHooks } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,16 +12,7 @@ import { cacheDir } from '../paths.ts';
 const PACKAGE = '@kubernetes/client-node';
 const require = createRequire(import.meta.url);
 
-function versionOf(name: string): string {
-  const main = require.resolve(name);
-  let dir = dirname(main);
-  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== name) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json for ${name}`);
-    dir = parent;
-  }
-  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version as string;
-}
+const versionOf = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
 
 async function build(file: string): Promise<void> {
   const esbuild = await import('esbuild');
