@@ -4,10 +4,8 @@
 // renewed certificate is one with another serial.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { readObject, type CheckContext, type LabContext } from '../../src/engine/sdk.ts';
-import { servingCertificate } from './cluster.ts';
+import { readObject, servingCertificate, tokenFacts, tokenSecrets, type CheckContext, type LabContext } from '../../src/engine/sdk.ts';
 import { BASELINE, NAMESPACE } from './constants.ts';
-import { tokenFacts, tokenSecrets } from './tokens.ts';
 import { allSans } from './x509.ts';
 
 export interface Baseline {

@@ -4,11 +4,22 @@
 // judge; the checks then accept the token kub4's certificate request names, if it was not one
 // the cluster started with.
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { fail, pass, readObject, type CheckContext, type Exercise, type LabContext, type Observation } from '../../src/engine/sdk.ts';
+import {
+  fail,
+  pass,
+  readObject,
+  tokenFacts,
+  tokenSecrets,
+  type CheckContext,
+  type Exercise,
+  type LabContext,
+  type Observation,
+  type TokenFacts,
+} from '../../src/engine/sdk.ts';
 import { baselineOrFix, readBaseline } from './baseline.ts';
 import { JOIN_NODE, JOIN_TOKEN } from './constants.ts';
 import { joinEvidence } from './join-evidence.ts';
-import { tokenFacts, tokenSecrets, ttlProblem, usageProblem, type TokenFacts } from './tokens.ts';
+import { ttlProblem, usageProblem } from './tokens.ts';
 
 type Judged = { token: TokenFacts } | { consumed: string };
 

@@ -1,9 +1,6 @@
-// What the checks read off the running cluster: the CA that cluster-info publishes, the
-// certificate the API server serves, and what an anonymous client gets.
-import type { X509Certificate } from 'node:crypto';
+// What the checks read off the running cluster: the CA that cluster-info publishes and what an
+// anonymous client gets.
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
-import { connect } from 'node:tls';
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { kubeConfigFor, readObject, statusOf, UserError, type CheckContext } from '../../src/engine/sdk.ts';
@@ -22,27 +19,6 @@ export async function clusterInfoCa(ctx: CheckContext): Promise<string> {
   const data = config?.clusters?.[0]?.cluster?.['certificate-authority-data'];
   if (!data) throw new UserError('kube-public/cluster-info has no CA: was kubeadm init phase bootstrap-token run?');
   return Buffer.from(data, 'base64').toString('utf8');
-}
-
-/**
- * The certificate the API server presents right now, read off a TLS handshake. The handshake
- * accepts any certificate: whether it is the right one (its issuer, its names) is what the
- * checks judge, and a learner's broken certificate must fail a check, not break it.
- */
-export async function servingCertificate(kc: KubeConfig): Promise<X509Certificate> {
-  const url = new URL(kc.getCurrentCluster()!.server);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return new Promise((resolve, reject) => {
-    const options = { host, port: Number(url.port || 443), rejectUnauthorized: false, servername: isIP(host) ? undefined : host };
-    const socket = connect(options, () => {
-      const cert = socket.getPeerX509Certificate();
-      socket.end();
-      if (cert) resolve(cert);
-      else reject(new Error('the API server presented no certificate'));
-    });
-    socket.setTimeout(5000, () => socket.destroy(new Error('TLS handshake timed out')));
-    socket.on('error', reject);
-  });
 }
 
 /** The HTTP status an unauthenticated GET of a ConfigMap gets: no token, no client certificate. */

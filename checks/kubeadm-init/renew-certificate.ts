@@ -3,9 +3,9 @@
 // kubeadm certs renew and a regeneration with kubeadm init phase certs both pass, while
 // renewing another certificate, or a new one that drops a name clients use, does not.
 import { X509Certificate } from 'node:crypto';
-import { fail, pass, type CheckContext, type Exercise, type Observation } from '../../src/engine/sdk.ts';
+import { fail, pass, servingCertificate, type CheckContext, type Exercise, type Observation } from '../../src/engine/sdk.ts';
 import { baselineOrFix, rebaseCertificate, type Baseline } from './baseline.ts';
-import { clusterInfoCa, servingCertificate } from './cluster.ts';
+import { clusterInfoCa } from './cluster.ts';
 import { onControlPlane, SERVER } from './commands.ts';
 import { allSans, nameLine, subjectField } from './x509.ts';
 

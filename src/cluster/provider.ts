@@ -64,8 +64,10 @@ export interface JoinResult {
  * - rebuild: a node whose Node object was deleted comes back, as a rebuilt machine would
  * - kubelet-config: each node's kubelet reads a configuration file, and restarts
  * - containers: pods run real containers (logs, exec, a pod network)
+ * - static-pods: the control plane runs as the kubelet's static pods, from kubeadm's manifests
  */
-export type NodeCapability = 'join' | 'rebuild' | 'kubelet-config' | 'containers';
+export const NODE_CAPABILITIES = ['join', 'rebuild', 'kubelet-config', 'containers', 'static-pods'] as const;
+export type NodeCapability = (typeof NODE_CAPABILITIES)[number];
 
 /** A node's kubelet configuration file, where the provider keeps it. */
 export interface KubeletConfigFile {

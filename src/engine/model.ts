@@ -1,7 +1,7 @@
 import type { KubeConfig, CoreV1Api, AppsV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { UserError } from '../errors.ts';
 import type { NodeShape } from '../cluster/shape.ts';
-import type { KubeletConfigFile, NodeCapability, NodeShell } from '../cluster/provider.ts';
+import { NODE_CAPABILITIES, type KubeletConfigFile, type NodeCapability, type NodeShell } from '../cluster/provider.ts';
 
 /** What a check saw: pass or not, with what was expected and what was found. */
 export interface Observation {
@@ -132,7 +132,7 @@ export function defineLab(lab: Lab): Lab {
   need(lab.order === undefined || Number.isFinite(lab.order), id, 'order', 'must be a number when given');
   need(typeof lab.setup === 'function', id, 'setup', 'must be a function');
   need(lab.teardown === undefined || typeof lab.teardown === 'function', id, 'teardown', 'must be a function when given');
-  const capabilities = ['join', 'rebuild', 'kubelet-config', 'containers'];
+  const capabilities: readonly string[] = NODE_CAPABILITIES;
   need(
     lab.needs === undefined || (Array.isArray(lab.needs) && lab.needs.every((c) => capabilities.includes(c))),
     id,

@@ -13,7 +13,8 @@ import {
   notesConfigFile,
   settingsProblem,
 } from '../../checks/kubeadm-init/config-file.ts';
-import { tokenFacts, ttlProblem, usageProblem } from '../../checks/kubeadm-init/tokens.ts';
+import { ttlProblem, usageProblem } from '../../checks/kubeadm-init/tokens.ts';
+import { tokenFacts } from '../../src/engine/tokens.ts';
 import { allSans, canonicalIp, ipSans, nameLine, subjectField } from '../../checks/kubeadm-init/x509.ts';
 
 async function certificate(name: string, ips: string[], dns = ['kubernetes']): Promise<NodeCertificate> {
