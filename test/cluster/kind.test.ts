@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { CertificatesV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBinaries } from '../../src/binaries/index.ts';
-import { findKind, getClusters, probeKind } from '../../src/cluster/kind/cli.ts';
+import { findKind, getClusters } from '../../src/cluster/kind/cli.ts';
 import { renderKindConfig } from '../../src/cluster/kind/config.ts';
-import { clusterContainers, imagePresent, probeDocker } from '../../src/cluster/kind/docker.ts';
-import { KindProvider, nodeImage } from '../../src/cluster/kind/index.ts';
+import { clusterContainers } from '../../src/cluster/kind/docker.ts';
+import { KindProvider } from '../../src/cluster/kind/index.ts';
 import { paths, readRecord } from '../../src/cluster/kind/state.ts';
 import { defaultShape, parseNodes, type ClusterShape } from '../../src/cluster/shape.ts';
 import { caCertHash } from '../../src/join/ca-pin.ts';
@@ -21,23 +21,14 @@ import { clients, loadKubeConfig } from '../../src/kube/client.ts';
 import { labs } from '../../src/engine/registry.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { eventually, isolateState, kubelab } from '../helpers/cluster.ts';
+import { kindAvailability } from '../helpers/kind.ts';
 import { selfTest } from '../helpers/labs.ts';
 import { buildKindSchema, hasGo, kindView } from '../kind-schema/run.ts';
 import { up, setMaxPods } from '../../src/cluster/lifecycle.ts';
 
 isolateState();
 
-const image = nodeImage();
-const docker = probeDocker();
-const kind = probeKind(findKind());
-const hasImage = docker.ok && imagePresent(image);
-const missing = [
-  ...(docker.ok ? [] : [`Docker (${docker.reason})`]),
-  ...(kind.ok ? [] : [`the kind CLI (${kind.reason}; kubelab image build installs it)`]),
-  ...(hasImage ? [] : [`the node image ${image} (${docker.ok ? 'run kubelab image build' : 'cannot be looked up without Docker'})`]),
-];
-if (missing.length) console.log(`kind cluster tests skipped: this machine lacks ${missing.join('; ')}`);
-const real = missing.length === 0;
+const { real, image, dockerOk, hasImage } = kindAvailability('kind cluster tests');
 
 const patchesRoot = '/state/kind/x/patches';
 const shapes: ClusterShape[] = [
@@ -107,7 +98,7 @@ describe('the kind provider refuses in one line what it cannot do', () => {
     expect(line).toMatch(/^kubelab: the kind provider needs Docker: docker is not running .* — start Docker, or use --provider local$/);
   });
 
-  it.runIf(docker.ok)('with a kind CLI that does not run', () => {
+  it.runIf(dockerOk)('with a kind CLI that does not run', () => {
     const line = oneLine(kubelab(['up', '--provider', 'kind', '--name', 'no-kind'], { KUBELAB_KIND: '/nonexistent/kind' }));
     expect(line).toMatch(/^kubelab: \/nonexistent\/kind version failed .* — fix or remove that kind binary/);
   });
@@ -120,7 +111,7 @@ describe('the kind provider refuses in one line what it cannot do', () => {
     expect(readRecord('no-image')).toBeUndefined();
   });
 
-  it.runIf(docker.ok)('image status names the image and says whether it is built', () => {
+  it.runIf(dockerOk)('image status names the image and says whether it is built', () => {
     const result = kubelab(['image', 'status']);
     expect(result.stdout.trim()).toBe(`${image}  ${hasImage ? 'built' : 'not built: run kubelab image build'}`);
     expect(result.status).toBe(hasImage ? 0 : 3);

@@ -1,9 +1,13 @@
 // The self-test every lab must pass, on whichever provider a test names: per exercise, the
 // checks fail before solve, pass after, and fail again after reset.
 import { expect } from 'vitest';
+import { LocalProvider } from '../../src/cluster/local/index.ts';
 import type { Lab } from '../../src/engine/model.ts';
 import type { CheckResult } from '../../src/engine/run.ts';
 import { checkLab, resetLab, solveLab, startLab, type TargetOptions } from '../../src/engine/session.ts';
+
+/** Whether the local provider's nodes can do all the lab needs; kind.test.ts self-tests the rest. */
+export const runsOnLocal = (lab: Lab) => (lab.needs ?? []).every((c) => new LocalProvider().capabilities.includes(c));
 
 /** Some check judged the state and failed it, and none broke: an 'error' is a broken check, not an unsolved exercise. */
 export function expectFailing(results: CheckResult[], label: string): void {

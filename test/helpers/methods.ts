@@ -1,4 +1,4 @@
-// What the labs' method tests share: one lab started on its own local cluster, removed afterwards,
+// What the labs' method tests share: one lab started on its own cluster (local unless named), removed afterwards,
 // and a learner's shell on it, so each test reads as the commands a learner would type.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -16,9 +16,12 @@ export interface LabOnLocal {
 }
 
 /** Starts the lab on a fresh local cluster before the file's tests, and deletes it after them. */
-export function labOnLocal(lab: Lab, name: string): LabOnLocal {
+export const labOnLocal = (lab: Lab, name: string): LabOnLocal => labOn(lab, name, 'local');
+
+/** Starts the lab on a fresh cluster of the provider before the file's tests, and deletes it after them. */
+export function labOn(lab: Lab, name: string, provider: string): LabOnLocal {
   isolateState();
-  const target = { name, provider: 'local' };
+  const target = { name, provider };
   let access: ClusterAccess;
   let binDir: string;
   beforeAll(async () => {

@@ -22,13 +22,28 @@ async function failure(dirs: string[]): Promise<string> {
 
 describe('lab discovery', () => {
   it('finds the course in checks/, in course order', async () => {
-    expect(labs.map((l) => l.id)).toEqual(['kubeadm-init', 'api-versions', 'max-pods', 'drain', 'kube-system-tour']);
+    expect(labs.map((l) => l.id)).toEqual([
+      'kubeadm-init',
+      'api-versions',
+      'max-pods',
+      'drain',
+      'kube-system-tour',
+      'tokens-and-certificates',
+    ]);
     expect((await discoverLabs([COURSE_DIR])).map((l) => l.id)).toEqual(labs.map((l) => l.id));
   });
 
   it('loads a lab from any folder it is given, after the labs that give an order', async () => {
     const found = await discoverLabs([COURSE_DIR, EXAMPLES]);
-    expect(found.map((l) => l.id)).toEqual(['kubeadm-init', 'api-versions', 'max-pods', 'drain', 'kube-system-tour', 'hello']);
+    expect(found.map((l) => l.id)).toEqual([
+      'kubeadm-init',
+      'api-versions',
+      'max-pods',
+      'drain',
+      'kube-system-tour',
+      'tokens-and-certificates',
+      'hello',
+    ]);
     expect(found.at(-1)!.exercises.map((e) => e.id)).toEqual(['greet']);
   });
 
