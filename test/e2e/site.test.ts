@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labs } from '../../src/engine/registry.ts';
 import { packageRoot } from '../../src/paths.ts';
+import { runsOnLocal } from '../helpers/labs.ts';
 import { armMarker, launchChromium, type Browser } from './browser.ts';
 import { CLUSTER, ensureCluster, kubectl, nodeNames, RESULTS, run, startServe, useHome, type Serve } from './env.ts';
 
@@ -84,7 +85,9 @@ describe('the lab site in Chromium', () => {
   for (const id of pages) {
     it(`lab page ${id}: live node table, ✗ with a hint, then ✓ after kubelab solve`, async () => {
       const lab = labs.find((l) => l.id === id);
-      if (lab) {
+      // A kind-only lab's page still loads and grades on local; kind.test.ts solves it on kind.
+      const solvable = lab !== undefined && runsOnLocal(lab);
+      if (solvable) {
         cli('start', id);
         cli('reset', id);
       }
@@ -106,7 +109,8 @@ describe('the lab site in Chromium', () => {
       }
       await page.screenshot({ path: join(RESULTS, `${id}-unsolved.png`), fullPage: true });
 
-      if (lab) cli('solve', id);
+      if (!solvable) return;
+      cli('solve', id);
       for (let i = 0; i < checks; i++) {
         const deadline = Date.now() + 180_000;
         let state = await runCheck(i);
