@@ -10,6 +10,9 @@ import { changedSettings, clusterConfiguration, days, goDuration, POLICY_MS } fr
 
 const where = `kube-system/${POLICY.configMap}`;
 
+/** The policy written into the stored ClusterConfiguration, every other line kept. */
+export const SET_POLICY = `kubectl -n kube-system get configmap ${POLICY.configMap} -o yaml | sed 's/^\\( *\\)${POLICY.setting}: .*/\\1${POLICY.setting}: ${POLICY.days * 24}h0m0s/' | kubectl apply -f -`;
+
 async function configurations(
   ctx: CheckContext,
 ): Promise<{ before: Record<string, unknown>; now?: Record<string, unknown> } | Observation> {
@@ -70,9 +73,7 @@ export const policy: Exercise = {
       run: checkRestKept,
     },
   ],
-  solution: () => [
-    `kubectl -n kube-system get configmap ${POLICY.configMap} -o yaml | sed 's/^\\( *\\)${POLICY.setting}: .*/\\1${POLICY.setting}: ${POLICY.days * 24}h0m0s/' | kubectl apply -f -`,
-  ],
+  solution: () => [SET_POLICY],
   async reset(ctx: LabContext) {
     const baseline = await readBaseline(ctx);
     if (baseline) await restoreClusterConfiguration(ctx, baseline);

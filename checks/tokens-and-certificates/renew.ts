@@ -16,6 +16,7 @@ import {
 import { baselineOrFix, etcdCertificate, readBaseline, rebaseCertificates, type Baseline } from './baseline.ts';
 import { CONTROL_PLANE, POLICY } from './constants.ts';
 import { controlPlaneRunning, issuedAt, lifetimeProblem, staleComponents } from './judge.ts';
+import { SET_POLICY } from './policy.ts';
 import { onControlPlane } from './shell.ts';
 
 /** kube-apiserver and etcd load a renewed serving certificate within seconds. */
@@ -95,9 +96,13 @@ export const renew: Exercise = {
     },
   ],
   solution: (ctx) => [
+    // Exercise 2's policy first (again, if it is already set): kubeadm reads it as it renews.
+    SET_POLICY,
     onControlPlane(ctx, 'kubeadm certs check-expiration'),
     onControlPlane(ctx, 'kubeadm certs renew all'),
     onControlPlane(ctx, `crictl ps -q --name '^(${CONTROL_PLANE.join('|')})$' | xargs crictl stop`),
+    // Nothing answers through the API while kube-apiserver restarts: wait for it, as a learner would.
+    "timeout 120 sh -c 'until kubectl get --raw /readyz >/dev/null 2>&1; do sleep 2; done'",
   ],
   async reset(ctx: LabContext) {
     const baseline = await readBaseline(ctx);
