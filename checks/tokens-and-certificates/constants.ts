@@ -9,9 +9,6 @@ export const BASELINE = { name: 'tokens-and-certificates-baseline', namespace: N
 /** The control-plane machine in kubelab's clusters, the notes' kub1. */
 export const CONTROL_PLANE_NODE = 'kub1';
 
-/** kubeadm's control plane: one static pod each, all four to restart after a renewal. */
-export const CONTROL_PLANE = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
-
 /** Exercise 2's rule: leaf certificates live 90 days (kubeadm's default is 365). */
 export const POLICY = { days: 90, setting: 'certificateValidityPeriod', configMap: 'kubeadm-config', key: 'ClusterConfiguration' };
 

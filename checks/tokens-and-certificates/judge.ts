@@ -1,10 +1,9 @@
 // How the lab's answers are judged, as pure functions of recorded objects and certificates, so
 // the unit tests need no cluster. Each verdict says what is wrong, never what to type.
-import type { V1Pod } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import type { TokenFacts } from '../../src/engine/sdk.ts';
-import { BACKDATE_MS, CONTROL_PLANE, DISCOVERY, POLICY } from './constants.ts';
+import { BACKDATE_MS, DISCOVERY, POLICY } from './constants.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -93,31 +92,4 @@ export function discoveryProblem(token: TokenFacts, now: Date): string | undefin
   if (token.expires.getTime() <= now.getTime()) return `token ${token.id} expired at ${token.expires.toISOString()}`;
   if (!token.description.trim()) return `token ${token.id} has no description, so the next person cannot tell what it is for`;
   return undefined;
-}
-
-export interface Running {
-  component: string;
-  /** When its container started, or undefined when none runs. */
-  startedAt?: Date;
-  ready: boolean;
-}
-
-/** Each control-plane component's mirror pod, read for its container's start (kubeadm labels them component=<name>). */
-export function controlPlaneRunning(pods: V1Pod[]): Running[] {
-  return CONTROL_PLANE.map((component) => {
-    const pod = pods.find((p) => p.metadata?.labels?.component === component && p.metadata?.labels?.tier === 'control-plane');
-    const status = pod?.status?.containerStatuses?.[0];
-    const started = status?.state?.running?.startedAt;
-    return { component, startedAt: started ? new Date(started) : undefined, ready: status?.ready === true };
-  });
-}
-
-/** Why each component still runs with what it loaded before `renewed`, or is not back yet. */
-export function staleComponents(running: Running[], renewed: Date): string[] {
-  return running.flatMap((r) => {
-    if (!r.startedAt) return [`${r.component} is not running`];
-    if (r.startedAt.getTime() < renewed.getTime())
-      return [`${r.component} has run since ${r.startedAt.toISOString()}, before the renewal at ${renewed.toISOString()}`];
-    return r.ready ? [] : [`${r.component} restarted but is not ready yet`];
-  });
 }

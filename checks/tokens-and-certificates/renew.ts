@@ -5,17 +5,20 @@
 // certificates, read off TLS handshakes) and on when each static pod's container last started.
 import type { X509Certificate } from 'node:crypto';
 import {
+  CONTROL_PLANE,
+  controlPlaneRunning,
   fail,
   pass,
   servingCertificate,
+  staleComponents,
   type CheckContext,
   type Exercise,
   type LabContext,
   type Observation,
 } from '../../src/engine/sdk.ts';
 import { baselineOrFix, etcdCertificate, readBaseline, rebaseCertificates, type Baseline } from './baseline.ts';
-import { CONTROL_PLANE, POLICY } from './constants.ts';
-import { controlPlaneRunning, issuedAt, lifetimeProblem, staleComponents } from './judge.ts';
+import { POLICY } from './constants.ts';
+import { issuedAt, lifetimeProblem } from './judge.ts';
 import { SET_POLICY } from './policy.ts';
 import { onControlPlane } from './shell.ts';
 
@@ -59,7 +62,7 @@ async function checkRestarted(ctx: CheckContext): Promise<Observation> {
     return fail(`${CONTROL_PLANE.join(', ')} restarted after a renewal under the policy`, 'no such renewal yet');
   const renewed = new Date(Math.max(...renewedOnes.map((c) => issuedAt(c).getTime())));
   const pods = (await ctx.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'tier=control-plane' })).items;
-  const stale = staleComponents(controlPlaneRunning(pods), renewed);
+  const stale = staleComponents(controlPlaneRunning(pods), renewed, 'renewal');
   return stale.length
     ? fail(`${CONTROL_PLANE.join(', ')} each started after the renewal, and ready`, stale.join('; '))
     : pass(`all four restarted after the renewal at ${renewed.toISOString()}, and ready`);

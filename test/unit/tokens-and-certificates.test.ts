@@ -6,15 +6,14 @@ import { describe, expect, it } from 'vitest';
 import {
   changedSettings,
   clusterConfiguration,
-  controlPlaneRunning,
   discoveryProblem,
   foreverTokens,
   goDuration,
   issuedAt,
   lifetimeProblem,
   lostTokens,
-  staleComponents,
 } from '../../checks/tokens-and-certificates/judge.ts';
+import { controlPlaneRunning, staleComponents } from '../../src/engine/static-pods.ts';
 import type { TokenFacts } from '../../src/engine/tokens.ts';
 
 const HOUR = 3_600_000;
@@ -127,7 +126,7 @@ describe('restarts', () => {
 
   it('passes when all four started after the renewal and are ready', () => {
     const pods = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => pod(c, '2026-06-01T12:01:00Z'));
-    expect(staleComponents(controlPlaneRunning(pods), renewed)).toEqual([]);
+    expect(staleComponents(controlPlaneRunning(pods), renewed, 'renewal')).toEqual([]);
   });
 
   it('names each component that runs from before, is not back, or is not ready', () => {
@@ -137,7 +136,7 @@ describe('restarts', () => {
       pod('kube-controller-manager', undefined),
       pod('kube-scheduler', '2026-06-01T12:01:00Z'),
     ];
-    expect(staleComponents(controlPlaneRunning(pods), renewed)).toEqual([
+    expect(staleComponents(controlPlaneRunning(pods), renewed, 'renewal')).toEqual([
       'etcd has run since 2026-06-01T11:00:00.000Z, before the renewal at 2026-06-01T12:00:00.000Z',
       'kube-apiserver restarted but is not ready yet',
       'kube-controller-manager is not running',
