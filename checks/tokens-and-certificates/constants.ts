@@ -6,9 +6,6 @@ export const NAMESPACE = 'kubelab';
 /** What the lab recorded when it started: tokens, served certificates, kubeadm's ClusterConfiguration. */
 export const BASELINE = { name: 'tokens-and-certificates-baseline', namespace: NAMESPACE };
 
-/** The control-plane machine in kubelab's clusters, the notes' kub1. */
-export const CONTROL_PLANE_NODE = 'kub1';
-
 /** Exercise 2's rule: leaf certificates live 90 days (kubeadm's default is 365). */
 export const POLICY = { days: 90, setting: 'certificateValidityPeriod', configMap: 'kubeadm-config', key: 'ClusterConfiguration' };
 

@@ -12,7 +12,7 @@ export const POLICY_MS = POLICY.days * DAY;
 /** How far a lifetime may be from the policy: kubeadm's backdate, or a hand-made certificate's own. */
 const LIFETIME_TOLERANCE_MS = 2 * BACKDATE_MS;
 
-/** How far a hand-typed expiration may overshoot: a Secret written by hand takes a while to type. */
+/** How far an expiration may overshoot the hour: a time written by hand is often rounded up. */
 const TTL_TOLERANCE_MS = 5 * 60_000;
 
 const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: HOUR };
@@ -59,8 +59,8 @@ export function changedSettings(before: Record<string, unknown>, after: Record<s
   return [...keys].filter((key) => !isDeepStrictEqual(before[key], after[key])).sort();
 }
 
-/** Tokens that never expire. */
-export const foreverTokens = (tokens: TokenFacts[]) => tokens.filter((t) => !t.expires);
+/** Tokens that never expire (one whose expiration does not parse is expired, not eternal). */
+export const foreverTokens = (tokens: TokenFacts[]) => tokens.filter((t) => !t.expires && !t.badExpiration);
 
 export interface StartToken {
   id: string;
@@ -82,9 +82,13 @@ export function lostTokens(start: StartToken[], plantedId: string, present: Toke
 
 /** Why a token is not one for discovery only, or undefined when it is. */
 export function discoveryProblem(token: TokenFacts, now: Date): string | undefined {
+  if (!token.wellFormed)
+    return `token ${token.id}'s id or secret is not in the form kubeadm join accepts (6 and 16 lower-case letters or digits)`;
   if (!token.signing) return `token ${token.id} may not sign, so cluster-info carries no signature made with it`;
   if (token.authentication)
     return `token ${token.id} may also authenticate: anyone holding it can talk to the API server as a bootstrapper`;
+  if (token.badExpiration)
+    return `token ${token.id}'s expiration ${token.badExpiration} is not an RFC 3339 time, so the cluster treats the token as expired`;
   if (!token.expires) return `token ${token.id} never expires`;
   const lifetime = token.expires.getTime() - token.created.getTime();
   if (lifetime > DISCOVERY.maxHours * HOUR + TTL_TOLERANCE_MS)

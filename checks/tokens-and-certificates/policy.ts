@@ -4,7 +4,8 @@
 // machine's files. Judged on the stored configuration, whatever wrote it (kubectl edit, patch,
 // apply, kubeadm init phase upload-config), provided nothing else in it changed.
 import { fail, pass, type CheckContext, type Exercise, type LabContext, type Observation } from '../../src/engine/sdk.ts';
-import { baselineOrFix, kubeadmClusterConfiguration, readBaseline, restoreClusterConfiguration } from './baseline.ts';
+import { baselineOrFix, readBaseline, restoreClusterConfiguration } from './baseline.ts';
+import { kubeadmClusterConfiguration } from './cluster.ts';
 import { POLICY } from './constants.ts';
 import { changedSettings, clusterConfiguration, days, goDuration, POLICY_MS } from './judge.ts';
 
@@ -28,7 +29,7 @@ async function checkPolicy(ctx: CheckContext): Promise<Observation> {
   const c = await configurations(ctx);
   if ('pass' in c) return c;
   const wanted = `${POLICY.setting} of ${POLICY.days} days in the ClusterConfiguration of ${where}`;
-  if (!c.now) return fail(wanted, `its ${POLICY.key} is no longer YAML kubeadm can read`);
+  if (!c.now) return fail(wanted, `${where} holds no ${POLICY.key} that kubeadm can read`);
   const value = c.now[POLICY.setting];
   const ms = goDuration(value);
   if (ms === undefined)
@@ -44,7 +45,7 @@ async function checkPolicy(ctx: CheckContext): Promise<Observation> {
 async function checkRestKept(ctx: CheckContext): Promise<Observation> {
   const c = await configurations(ctx);
   if ('pass' in c) return c;
-  if (!c.now) return fail('the rest of the ClusterConfiguration as it was', `its ${POLICY.key} is no longer YAML kubeadm can read`);
+  if (!c.now) return fail('the rest of the ClusterConfiguration as it was', `${where} holds no ${POLICY.key} that kubeadm can read`);
   if (goDuration(c.now[POLICY.setting]) !== POLICY_MS)
     return fail('the rest of the ClusterConfiguration as it was, with the policy set', 'no policy set yet');
   const changed = changedSettings(c.before, c.now);

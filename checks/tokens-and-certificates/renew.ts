@@ -16,7 +16,8 @@ import {
   type LabContext,
   type Observation,
 } from '../../src/engine/sdk.ts';
-import { baselineOrFix, etcdCertificate, readBaseline, rebaseCertificates, type Baseline } from './baseline.ts';
+import { baselineOrFix, readBaseline, rebaseCertificates, type Baseline } from './baseline.ts';
+import { etcdCertificate } from './cluster.ts';
 import { POLICY } from './constants.ts';
 import { issuedAt, lifetimeProblem } from './judge.ts';
 import { SET_POLICY } from './policy.ts';
@@ -58,8 +59,10 @@ async function checkRestarted(ctx: CheckContext): Promise<Observation> {
   const s = await served(ctx);
   if ('pass' in s) return s;
   const renewedOnes = [s.apiserver, s.etcd].filter((c, i) => c.serialNumber !== [s.baseline.apiserverSerial, s.baseline.etcdSerial][i]);
-  if (renewedOnes.length === 0 || renewedOnes.some((c) => lifetimeProblem(c)))
-    return fail(`${CONTROL_PLANE.join(', ')} restarted after a renewal under the policy`, 'no such renewal yet');
+  const wanted = `${CONTROL_PLANE.join(', ')} restarted after a renewal under the policy`;
+  if (renewedOnes.length === 0) return fail(wanted, 'nothing renewed yet');
+  const offPolicy = renewedOnes.map(lifetimeProblem).find(Boolean);
+  if (offPolicy) return fail(wanted, `a renewal, but not under the policy (${offPolicy}): set the policy, then renew again`);
   const renewed = new Date(Math.max(...renewedOnes.map((c) => issuedAt(c).getTime())));
   const pods = (await ctx.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'tier=control-plane' })).items;
   const stale = staleComponents(controlPlaneRunning(pods), renewed, 'renewal');

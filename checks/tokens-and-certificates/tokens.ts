@@ -104,7 +104,7 @@ export const tokens: Exercise = {
     const expires = `$(date -u -d '+45 min' +%Y-%m-%dT%H:%M:%SZ)`;
     return [
       onControlPlane(ctx, 'kubeadm token list'),
-      onControlPlane(ctx, `kubeadm token delete $(kubeadm token list | awk '$2 == "<forever>" {print $1}')`),
+      onControlPlane(ctx, `kubeadm token list | awk '$2 == "<forever>" {print $1}' | xargs -r kubeadm token delete`),
       [
         'ID=$(openssl rand -hex 3) && SECRET=$(openssl rand -hex 8) && kubectl -n kube-system create secret generic "bootstrap-token-$ID" --type bootstrap.kubernetes.io/token',
         '--from-literal=token-id="$ID" --from-literal=token-secret="$SECRET"',

@@ -2,7 +2,8 @@
 // starts off the objects its cells watch; what is missing or unreadable shows as such, not as an error.
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { controlPlaneStarts, labStarted, startRows, validityRows } from '../../labs/components/tokens-and-certificates.ts';
+import { controlPlaneStarts, startRows } from '../../labs/components/control-plane.ts';
+import { labStarted, validityRows } from '../../labs/components/tokens-and-certificates.ts';
 
 describe('kubeadm’s validity settings', () => {
   it('shows both settings as stored, and says when one is left to kubeadm’s default', () => {

@@ -14,7 +14,7 @@ import {
   lostTokens,
 } from '../../checks/tokens-and-certificates/judge.ts';
 import { controlPlaneRunning, staleComponents } from '../../src/engine/static-pods.ts';
-import type { TokenFacts } from '../../src/engine/tokens.ts';
+import { tokenFacts, type TokenFacts } from '../../src/engine/tokens.ts';
 
 const HOUR = 3_600_000;
 const now = new Date('2026-06-01T12:00:00Z');
@@ -27,6 +27,7 @@ const token = (over: Partial<TokenFacts>): TokenFacts => ({
   authentication: false,
   signing: true,
   groups: [],
+  wellFormed: true,
   ...over,
 });
 
@@ -60,6 +61,8 @@ describe('certificate lifetime', () => {
   it('fails a renewal made before the policy, naming its lifetime', () => {
     expect(lifetimeProblem(kubeadmCert(365))).toMatch(/^it is valid for 365 days, until 2027-06-01T12:00:00.000Z$/);
     expect(lifetimeProblem(kubeadmCert(89))).toMatch(/89 days/);
+    const late = { validFrom: at(issued.getTime() - 5 * 60_000), validTo: at(issued.getTime() + 90 * 24 * HOUR + 20 * 60_000) };
+    expect(lifetimeProblem(late)).toMatch(/^it is valid for 90 days/);
   });
 });
 
@@ -73,12 +76,41 @@ describe('ClusterConfiguration', () => {
     expect(changedSettings(before, edited)).toEqual([]);
     const fresh = clusterConfiguration('kind: ClusterConfiguration\ncertificateValidityPeriod: 2160h\n')!;
     expect(changedSettings(before, fresh)).toEqual(['clusterName', 'networking']);
+    expect(changedSettings(before, { ...edited, caCertificateValidityPeriod: '2160h' })).toEqual(['caCertificateValidityPeriod']);
   });
 
   it('reads what is not a mapping as no configuration', () => {
     expect(clusterConfiguration('- a\n- b')).toBeUndefined();
     expect(clusterConfiguration('a: [')).toBeUndefined();
     expect(clusterConfiguration(undefined)).toBeUndefined();
+  });
+});
+
+describe('token facts', () => {
+  const secret = (name: string, fields: Record<string, string>) => ({
+    metadata: { name, creationTimestamp: now },
+    data: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  });
+
+  it('reads an RFC 3339 expiration, and keeps one the API server would not read apart from a token with none', () => {
+    expect(tokenFacts(secret('bootstrap-token-abc123', { expiration: '2026-06-01T12:30:00Z' })).expires?.toISOString()).toBe(
+      '2026-06-01T12:30:00.000Z',
+    );
+    for (const bad of ['tomorrow', '2026-06-01 12:30']) {
+      const facts = tokenFacts(secret('bootstrap-token-abc123', { expiration: bad }));
+      expect(facts).toMatchObject({ expires: undefined, badExpiration: bad });
+      expect(foreverTokens([facts])).toEqual([]);
+      expect(discoveryProblem({ ...facts, signing: true, description: 'x', wellFormed: true }, now)).toMatch(/is not an RFC 3339 time/);
+    }
+  });
+
+  it('takes the id from the Secret’s name when the field is missing, and tells a well-formed token', () => {
+    expect(tokenFacts(secret('bootstrap-token-abc123', { 'token-secret': '0123456789abcdef' }))).toMatchObject({
+      id: 'abc123',
+      wellFormed: true,
+    });
+    expect(tokenFacts(secret('bootstrap-token-ABC', { 'token-secret': 'short' })).wellFormed).toBe(false);
+    expect(discoveryProblem(token({ wellFormed: false }), now)).toMatch(/not in the form kubeadm join accepts/);
   });
 });
 
