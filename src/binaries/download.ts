@@ -32,8 +32,8 @@ export interface Artifact {
   checksumUrl: string;
   /** The name the checksum file lists it under (null: the file holds one bare digest). */
   checksumName: string | null;
-  /** For a tarball, the path of the binary inside it. */
-  memberPath?: string;
+  /** For a tarball, the path inside it of each binary it brings (etcd's brings etcdctl and etcdutl too). */
+  members?: Partial<Record<Component, string>>;
 }
 
 export function goArch(arch: string = process.arch): string {
@@ -57,7 +57,7 @@ export function releaseArtifacts(sources: ReleaseSources, arch = goArch()): Arti
       url: `${sources.etcd}/${versions.etcd}/${etcdTar}`,
       checksumUrl: `${sources.etcd}/${versions.etcd}/SHA256SUMS`,
       checksumName: etcdTar,
-      memberPath: `etcd-${versions.etcd}-linux-${arch}/etcd`,
+      members: Object.fromEntries((['etcd', 'etcdctl', 'etcdutl'] as const).map((c) => [c, `etcd-${versions.etcd}-linux-${arch}/${c}`])),
     },
     ...(['kwok', 'kwokctl'] as const).map((component) => ({
       component,
@@ -121,17 +121,21 @@ export async function downloadReleases(binDir: string, sources: ReleaseSources, 
     for (const [i, artifact] of artifacts.entries()) {
       progress.update(`downloading ${artifact.component} (${i + 1}/${artifacts.length})`);
       const target = join(staging, artifact.component);
-      if (artifact.memberPath) {
+      if (artifact.members) {
         const tarball = `${target}.tar.gz`;
         await downloadVerified(artifact, tarball);
-        await $({ quiet: true, cwd: staging })`tar -xzf ${tarball} --strip-components=1 ${artifact.memberPath}`;
+        for (const [component, path] of Object.entries(artifact.members)) {
+          await $({ quiet: true, cwd: staging })`tar -xzf ${tarball} --strip-components=1 ${path}`;
+          await chmod(join(staging, component), 0o755);
+        }
         await rm(tarball);
       } else {
         await downloadVerified(artifact, target);
+        await chmod(target, 0o755);
       }
-      await chmod(target, 0o755);
     }
-    const missing = components.filter((c) => !artifacts.some((a) => a.component === c));
+    const brought = (a: Artifact) => (a.members ? Object.keys(a.members) : [a.component]);
+    const missing = components.filter((c) => !artifacts.some((a) => brought(a).includes(c)));
     if (missing.length) throw new UserError(`no release artifact for ${missing.join(', ')}`);
     // Release binaries do not carry kwok's default stages; the repository keeps a checked copy.
     await copyFile(join(packageRoot, 'tools', KWOK_STAGES), join(staging, KWOK_STAGES));

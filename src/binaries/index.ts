@@ -58,7 +58,7 @@ export async function ensureBinaries(progress: Progress = silentProgress): Promi
     throw new UserError(
       `cannot get the upstream Kubernetes binaries: Go is not installed and the download failed (${(error as Error).message})`,
       {
-        fix: 'install Go 1.26+ so kubelab can build them, or set KUBELAB_BIN_DIR to a directory holding kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm, kubectl, etcd, kwok and kwokctl',
+        fix: 'install Go 1.26+ so kubelab can build them, or set KUBELAB_BIN_DIR to a directory holding kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm, kubectl, etcd, etcdctl, etcdutl, kwok and kwokctl',
       },
     );
   }
@@ -77,6 +77,8 @@ export async function verifyVersions(dir: string): Promise<void> {
     kubeadm: [['version', '-o', 'short'], versions.kubernetes],
     kubectl: [['version', '--client'], versions.kubernetes],
     etcd: [['--version'], versions.etcd.replace(/^v/, '')],
+    etcdctl: [['version'], versions.etcd.replace(/^v/, '')],
+    etcdutl: [['version'], versions.etcd.replace(/^v/, '')],
     kwok: [['--version'], versions.kwok.replace(/^v/, '')],
     kwokctl: [['--version'], versions.kwok.replace(/^v/, '')],
   };

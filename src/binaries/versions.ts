@@ -13,6 +13,8 @@ export const components = [
   'kubeadm',
   'kubectl',
   'etcd',
+  'etcdctl',
+  'etcdutl',
   'kwok',
   'kwokctl',
 ] as const;

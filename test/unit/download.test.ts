@@ -22,13 +22,14 @@ function publish(arch: string, tamper?: string): void {
   const lists = new Map<string, string[]>();
   for (const a of art) {
     let body: Buffer;
-    if (a.memberPath) {
+    if (a.members) {
       const dir = mkdtempSync(join(tmpdir(), 'tar-'));
-      const member = join(dir, a.memberPath);
-      mkdirSync(join(member, '..'), { recursive: true });
-      writeFileSync(member, `#!/bin/sh\necho ${a.component}\n`);
+      for (const [component, path] of Object.entries(a.members)) {
+        mkdirSync(join(dir, path, '..'), { recursive: true });
+        writeFileSync(join(dir, path), `#!/bin/sh\necho ${component}\n`);
+      }
       const tarball = join(dir, 'x.tar.gz');
-      execFileSync('tar', ['-czf', tarball, '-C', dir, a.memberPath]);
+      execFileSync('tar', ['-czf', tarball, '-C', dir, ...Object.values(a.members)]);
       body = readFileSync(tarball);
     } else {
       body = Buffer.from(`#!/bin/sh\necho ${a.component}\n`);
@@ -76,6 +77,7 @@ describe('release download', () => {
     await downloadReleases(bin, sources, silentProgress, 'amd64');
     expect(execFileSync(join(bin, 'kube-apiserver'), { encoding: 'utf8' }).trim()).toBe('kube-apiserver');
     expect(execFileSync(join(bin, 'etcd'), { encoding: 'utf8' }).trim()).toBe('etcd');
+    expect(execFileSync(join(bin, 'etcdutl'), { encoding: 'utf8' }).trim()).toBe('etcdutl');
     expect(existsSync(join(bin, 'kwokctl'))).toBe(true);
     expect(readFileSync(join(bin, 'kwok-stages.yaml'), 'utf8')).toContain('name: node-initialize');
   });

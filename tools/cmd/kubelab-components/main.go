@@ -17,6 +17,9 @@ import (
 	"context"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"go.etcd.io/etcd/etcdctl/v3/ctlv3"
+	"go.etcd.io/etcd/etcdutl/v3/etcdutl"
+	"go.etcd.io/etcd/pkg/v3/cobrautl"
 	"go.etcd.io/etcd/server/v3/etcdmain"
 	"k8s.io/component-base/cli"
 	"k8s.io/component-base/logs"
@@ -54,6 +57,8 @@ var commands = map[string]func(){
 	"kubeadm":                 func() { kubeadmerrors.HandleError(kubeadm.Run()) },
 	"kubectl":                 runKubectl,
 	"etcd":                    func() { etcdmain.Main(os.Args) },
+	"etcdctl":                 ctlv3.MustStart,
+	"etcdutl":                 runEtcdutl,
 	"kwok":                    func() { runKwok(kwokcmd.NewCommand) },
 	"kwok-controller":         func() { runKwok(kwokcmd.NewCommand) }, // the name kwokctl gives it
 	"kwokctl":                 func() { runKwok(kwokctlcmd.NewCommand) },
@@ -82,6 +87,26 @@ func runKubectl() {
 	logs.GlogSetter(kubectlcmd.GetLogVerbosity(os.Args)) // nolint:errcheck
 	if err := cli.RunNoErrOutput(kubectlcmd.NewDefaultKubectlCommand()); err != nil {
 		kubectlutil.CheckErr(err)
+	}
+}
+
+// runEtcdutl builds etcdutl's root command as its main package does (which cannot be
+// imported): the same name, output flag and subcommands from the etcdutl module.
+func runEtcdutl() {
+	cobra.EnablePrefixMatching = true
+	root := &cobra.Command{Use: "etcdutl", Short: "An administrative command line tool for etcd3.", SuggestFor: []string{"etcdutl"}}
+	root.PersistentFlags().StringVarP(&etcdutl.OutputFormat, "write-out", "w", "simple", "set the output format (fields, json, protobuf, simple, table)")
+	root.AddCommand(
+		etcdutl.NewDefragCommand(),
+		etcdutl.NewSnapshotCommand(),
+		etcdutl.NewHashKVCommand(),
+		etcdutl.NewVersionCommand(),
+		etcdutl.NewCompletionCommand(),
+		etcdutl.NewMigrateCommand(),
+	)
+	root.SetHelpTemplate(`{{.UsageString}}`)
+	if err := root.Execute(); err != nil {
+		cobrautl.ExitWithError(cobrautl.ExitError, err)
 	}
 }
 

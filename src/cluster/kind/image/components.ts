@@ -98,12 +98,15 @@ export async function buildComponentImages(inputs: ImageInputs, tag: string, pro
   await withContext('kubernetes', [binary], (dir) =>
     dockerBuild(k8s, `FROM ${inputs.rootfs}\nCOPY ${multiCallBinary} /usr/local/bin/${multiCallBinary}\n`, dir),
   );
-  const linked = (command: string) => `FROM ${k8s}\nRUN ln -s ${multiCallBinary} /usr/local/bin/${command}\n`;
+  const linked = (...commands: string[]) =>
+    `FROM ${k8s}\nRUN ${commands.map((c) => `ln -s ${multiCallBinary} /usr/local/bin/${c}`).join(' && ')}\n`;
+  // Upstream's etcd image carries etcd's two command-line tools beside the server, and so does this one.
+  const commandsOf = (name: string) => (name === 'etcd' ? ['etcd', 'etcdctl', 'etcdutl'] : [name]);
   const images: ComponentImage[] = [];
   for (const ref of refs) {
     const name = shortName(ref);
     if (['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'etcd'].includes(name)) {
-      await dockerBuild(local(name), linked(name));
+      await dockerBuild(local(name), linked(...commandsOf(name)));
     } else if (name === 'coredns') {
       await withContext('coredns', [inputs.coredns], (dir) =>
         dockerBuild(local(name), 'FROM scratch\nCOPY coredns /coredns\nENTRYPOINT ["/coredns"]\n', dir),

@@ -116,9 +116,9 @@ export async function assembleNode(inputs: NodeInputs, tag: string, progress: Pr
       [
         'sh',
         '-euc',
-        `for c in kubelet kubeadm kubectl; do ln -sf ${multiCallBinary} /usr/bin/$c; done; echo ${versions.kubernetes} > /kind/version; kubelet --version; kubeadm version -o short`,
+        `for c in kubelet kubeadm kubectl etcdctl etcdutl; do ln -sf ${multiCallBinary} /usr/bin/$c; done; echo ${versions.kubernetes} > /kind/version; kubelet --version; kubeadm version -o short`,
       ],
-      'linking kubelet, kubeadm and kubectl',
+      'linking kubelet, kubeadm, kubectl, etcdctl and etcdutl',
     );
     await loadImages(builder, inputs.images);
     progress.update('committing the node image');
