@@ -29,6 +29,7 @@ describe('lab discovery', () => {
       'drain',
       'kube-system-tour',
       'tokens-and-certificates',
+      'etcd-backup',
     ]);
     expect((await discoverLabs([COURSE_DIR])).map((l) => l.id)).toEqual(labs.map((l) => l.id));
   });
@@ -42,6 +43,7 @@ describe('lab discovery', () => {
       'drain',
       'kube-system-tour',
       'tokens-and-certificates',
+      'etcd-backup',
       'hello',
     ]);
     expect(found.at(-1)!.exercises.map((e) => e.id)).toEqual(['greet']);
