@@ -118,13 +118,14 @@ export const restore: Exercise = {
     onControlPlane(ctx, `${etcdctl} snapshot save ${SNAPSHOT}`),
     onControlPlane(ctx, `etcdutl snapshot status ${SNAPSHOT} -w table`),
     `kubectl delete namespace ${ORDERS.namespace} --wait=true`,
-    // The restored member keeps etcd's name and peer address, read from kubeadm's manifest, and
-    // the manifest then points etcd at the new directory (every line that named the old one).
+    // The restored member keeps etcd's name and peer address, read from kubeadm's manifest. The
+    // directory to leave is the one on the machine (the etcd-data volume's hostPath), which is not
+    // always the one --data-dir names inside the container; every line that names it moves on.
     onControlPlane(
       ctx,
       [
         `M=${ETCD.manifest} && NAME=$(sed -n 's/.*--name=//p' $M) && PEER=$(sed -n 's/.*--initial-advertise-peer-urls=//p' $M)`,
-        `OLD=$(sed -n 's/.*--data-dir=//p' $M) && NEW=${RESTORED}-$(date +%s)`,
+        `OLD=$(awk '/mountPath:/{p=""} /^ *path:/{p=$NF} /name: etcd-data *$/ && p {print p; exit}' $M) && NEW=${RESTORED}-$(date +%s)`,
         `etcdutl snapshot restore ${SNAPSHOT} --data-dir "$NEW" --name "$NAME" --initial-cluster "$NAME=$PEER" --initial-advertise-peer-urls "$PEER"`,
         `sed -i "s#$OLD\\$#$NEW#" $M`,
         // The kubelet notices the changed manifest and starts etcd again on the new directory.
