@@ -123,12 +123,13 @@ export function requireCapabilities(provider: Provider, needs: readonly NodeCapa
     'kubelet-config': 'change kubelet configuration',
     containers: 'run real containers',
     'static-pods': 'run the control plane as static pods',
+    machines: 'are machines of their own',
   };
   throw new UserError(
     `${what} needs nodes that ${missing.map((c) => hint[c]).join(' and ')}, which the ${provider.name} provider's cannot`,
     {
       fix:
-        provider.name === 'local' && (missing.includes('containers') || missing.includes('static-pods'))
+        provider.name === 'local' && ['containers', 'static-pods', 'machines'].some((c) => missing.includes(c as NodeCapability))
           ? 'use kind: kubelab image build, then --provider kind'
           : 'use a cluster kubelab runs (drop --context), or --provider kind',
     },

@@ -65,8 +65,10 @@ export interface JoinResult {
  * - kubelet-config: each node's kubelet reads a configuration file, and restarts
  * - containers: pods run real containers (logs, exec, a pod network)
  * - static-pods: the control plane runs as the kubelet's static pods, from kubeadm's manifests
+ * - machines: each node is a machine of its own, where a lab may run commands as root (its
+ *   network, its CNI configuration) without touching this one
  */
-export const NODE_CAPABILITIES = ['join', 'rebuild', 'kubelet-config', 'containers', 'static-pods'] as const;
+export const NODE_CAPABILITIES = ['join', 'rebuild', 'kubelet-config', 'containers', 'static-pods', 'machines'] as const;
 export type NodeCapability = (typeof NODE_CAPABILITIES)[number];
 
 /** A node's kubelet configuration file, where the provider keeps it. */

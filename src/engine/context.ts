@@ -54,6 +54,13 @@ export function nodeOperations(target: ResolvedTarget): NodeOperations | undefin
     remove: (node) => provider.nodes.remove(access.name, node),
     kubeletConfig: (node) => provider.nodes.kubeletConfig(access.name, node),
     restartKubelet: (node) => provider.nodes.restartKubelet(access.name, node),
+    run: async (node, script) => {
+      const shell = provider.nodes.shell(access.name, node);
+      // A node whose files are this machine's has no machine of its own to change.
+      if (shell.here || !provider.capabilities.includes('machines'))
+        throw new UserError(`${node} is no machine of its own on the ${provider.name} provider`, { fix: 'use --provider kind' });
+      return exec(`a script on ${node}`, 'sh', ['-c', shell.run(script)]);
+    },
   };
 }
 

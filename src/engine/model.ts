@@ -66,6 +66,11 @@ export interface NodeOperations {
   join(node: string, token: string, caCertHashes: string[]): Promise<void>;
   /** Removes a worker for good: its Node and whatever runs it. */
   remove(node: string): Promise<void>;
+  /**
+   * Runs a shell script as root on the node's own machine and returns its output; only nodes
+   * with the `machines` capability have one (on the local provider it would be this machine).
+   */
+  run(node: string, script: string): Promise<string>;
 }
 
 export interface Exercise {

@@ -8,6 +8,7 @@ export { kubeletConfigz, type KubeletConfigz } from './kubelet.ts';
 export { eventsWithReason, ignoreNotFound, isDaemonSetPod, isPodReady, lastApplied, podsPerNode, readObject, wordsOf } from './helpers.ts';
 export { namespaceManifests } from './manifests.ts';
 export { servedCertificate, servingCertificate } from './tls.ts';
+export { podProxyGet, type ProxyAnswer } from './proxy.ts';
 export { CONTROL_PLANE_NODE, onControlPlane } from './machine.ts';
 export { CONTROL_PLANE, controlPlaneRunning, mirrorPodOf, staleComponents, type Running } from './static-pods.ts';
 export { TOKEN_TYPE, tokenFacts, tokenSecrets, type TokenFacts } from './tokens.ts';

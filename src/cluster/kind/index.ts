@@ -33,7 +33,7 @@ export function nodeImage(flag?: string): string {
 
 export class KindProvider implements Provider {
   readonly name = 'kind' as const;
-  readonly capabilities: readonly NodeCapability[] = ['join', 'rebuild', 'kubelet-config', 'containers', 'static-pods'];
+  readonly capabilities: readonly NodeCapability[] = ['join', 'rebuild', 'kubelet-config', 'containers', 'static-pods', 'machines'];
   readonly nodes = new KindNodes();
   readonly image: string;
 

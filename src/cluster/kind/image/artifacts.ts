@@ -1,14 +1,14 @@
 // The programs that go into the node and component images besides the Kubernetes multi-call
 // binary, each built from its upstream source once and kept in the cache by version.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../../errors.ts';
 import { cacheDir, packageRoot } from '../../../paths.ts';
 import type { Progress } from '../../../progress.ts';
 import { $ } from '../../../exec.ts';
 import { sourceBuildKey } from '../../../binaries/build.ts';
-import { CRICTL_VERSION, corednsDir, digests } from './recipe.ts';
+import { CRICTL_VERSION, corednsDir, digests, FLANNEL_CNI_PLUGINS_VERSION, flannelDir, flannelVersion } from './recipe.ts';
 import { lastLine } from './rootfs.ts';
 
 const toolsDir = join(packageRoot, 'tools');
@@ -56,6 +56,51 @@ export function buildCoreDNS(progress: Progress): Promise<string> {
       $({ cwd: corednsDir, env: goEnv(), nothrow: true })`go build -trimpath -ldflags ${ldflags} -o ${join(dir, 'coredns')} .`,
     );
   });
+}
+
+/** Backends whose packages cannot build here: tencentvpc's SDK is not served, udp needs cgo. */
+const UNBUILDABLE_BACKENDS = ['tencentvpc', 'udp'];
+
+/** flanneld's main.go without the backends that cannot build here; the lab uses host-gw (and vxlan by default). */
+export function withoutUnbuildableBackends(main: string): string {
+  let out = main;
+  for (const backend of UNBUILDABLE_BACKENDS) {
+    const line = new RegExp(`^\\s*_ "github\\.com/flannel-io/flannel/pkg/backend/${backend}"\\n`, 'm');
+    if (!line.test(out)) throw new UserError(`flannel's main.go no longer imports the ${backend} backend as kubelab expects`);
+    out = out.replace(line, '');
+  }
+  return out;
+}
+
+/** flanneld, install-conf and flannel's CNI plugin, in one directory. */
+export function buildFlannel(progress: Progress): Promise<string> {
+  const version = flannelVersion();
+  return cached(`flannel-${digests.flannel()}`, 'flanneld', async (dir) => {
+    progress.step(`building flannel ${version} and its CNI plugin from their Go modules (tools/flannel; once)`);
+    const work = join(dir, 'src');
+    await mkdir(work);
+    for (const file of ['go.mod', 'go.sum']) await copyFile(join(flannelDir, file), join(work, file));
+    const upstream = await $({ cwd: work })`go mod download -json github.com/flannel-io/flannel`;
+    const main = await readFile(join((JSON.parse(upstream.stdout) as { Dir: string }).Dir, 'main.go'), 'utf8');
+    await writeFile(join(work, 'main.go'), withoutUnbuildableBackends(main));
+    const versioned = `${ldflags} -X github.com/flannel-io/flannel/pkg/version.Version=${version}`;
+    const go = $({ cwd: work, env: goEnv(), nothrow: true });
+    await run('go build of flanneld', go`go build -trimpath -ldflags ${versioned} -o ${join(dir, 'flanneld')} .`);
+    await run(
+      'go build of install-conf',
+      go`go build -trimpath -ldflags ${ldflags} -o ${join(dir, 'install-conf')} github.com/flannel-io/flannel/cmd/install_conf`,
+    );
+    const plugin = `github.com/containernetworking/plugins/plugins/meta/flannel@${FLANNEL_CNI_PLUGINS_VERSION}`;
+    const env = { ...goEnv(), GOBIN: dir, GOFLAGS: '-trimpath' };
+    await run("go install of flannel's CNI plugin", $({ env, nothrow: true })`go install -ldflags ${ldflags} ${plugin}`);
+    await rm(work, { recursive: true, force: true });
+  }).then((flanneld) => join(flanneld, '..'));
+}
+
+/** upstream's kube-flannel.yml, from the pinned module. */
+export async function upstreamFlannelManifest(): Promise<string> {
+  const out = await $({ cwd: flannelDir })`go mod download -json github.com/flannel-io/flannel`;
+  return readFile(join((JSON.parse(out.stdout) as { Dir: string }).Dir, 'Documentation', 'kube-flannel.yml'), 'utf8');
 }
 
 export function buildCrictl(progress: Progress): Promise<string> {

@@ -11,7 +11,7 @@ import { UserError } from '../../../errors.ts';
 import { cacheDir } from '../../../paths.ts';
 import type { Progress } from '../../../progress.ts';
 import { $ } from '../../../exec.ts';
-import { corednsDir, NET_IMAGE } from './recipe.ts';
+import { corednsDir, flannelImage, NET_IMAGE } from './recipe.ts';
 import { WORKLOAD_IMAGE } from '../../workload.ts';
 import { lastLine } from './rootfs.ts';
 
@@ -28,6 +28,8 @@ export interface ImageInputs {
   pause: string;
   agnhost: string;
   agnhostVersion: string;
+  /** The directory holding flanneld, install-conf and flannel's CNI plugin. */
+  flannel: string;
   /** The rootfs image under the Kubernetes components (kube-proxy needs iptables and friends). */
   rootfs: string;
 }
@@ -89,7 +91,7 @@ async function withContext(name: string, files: string[], build: (dir: string) =
 export async function buildComponentImages(inputs: ImageInputs, tag: string, progress: Progress): Promise<ComponentImage[]> {
   const refs = await kubeadmImages(inputs.binaries);
   await checkCoreDNSPin(refs);
-  progress.step(`component images: ${refs.map(shortName).join(', ')}, the CNI daemon and agnhost`);
+  progress.step(`component images: ${refs.map(shortName).join(', ')}, the CNI daemon, flannel and agnhost`);
   const local = (name: string) => `kubelab/${name}:${tag}`;
   const k8s = local('kubernetes');
   const binary = join(inputs.binaries.dir, multiCallBinary);
@@ -122,6 +124,17 @@ export async function buildComponentImages(inputs: ImageInputs, tag: string, pro
   }
   await dockerBuild(local('net'), linked('kubectl'));
   images.push({ local: local('net'), ref: NET_IMAGE });
+  // One image for both of upstream's: flanneld and install-conf where its flannel image has them,
+  // the CNI plugin where its flannel-cni-plugin image does; the rootfs has iptables and cp.
+  const flannelFiles = ['flanneld', 'install-conf', 'flannel'].map((f) => join(inputs.flannel, f));
+  await withContext('flannel', flannelFiles, (dir) =>
+    dockerBuild(
+      local('flannel'),
+      `FROM ${inputs.rootfs}\nCOPY flanneld install-conf /opt/bin/\nCOPY flannel /flannel\nENTRYPOINT ["/opt/bin/flanneld"]\n`,
+      dir,
+    ),
+  );
+  images.push({ local: local('flannel'), ref: flannelImage() });
   // On the component rootfs rather than scratch, so that `kubectl exec` into a lab pod has a shell.
   await withContext('agnhost', [inputs.agnhost], (dir) =>
     dockerBuild(local('agnhost'), `FROM ${inputs.rootfs}\nCOPY agnhost /agnhost\nENTRYPOINT ["/agnhost"]\n`, dir),

@@ -7,7 +7,7 @@ import type { Progress } from '../../../progress.ts';
 import { $ } from '../../../exec.ts';
 import { ensureKind } from '../cli.ts';
 import { imagePresent, probeDocker } from '../docker.ts';
-import { agnhostVersion, buildAgnhost, buildCoreDNS, buildCrictl, buildPause } from './artifacts.ts';
+import { agnhostVersion, buildAgnhost, buildCoreDNS, buildCrictl, buildFlannel, buildPause } from './artifacts.ts';
 import { ensureBase } from './base.ts';
 import { buildComponentImages, kubeadmImages, removeComponentImages, shortName } from './components.ts';
 import { assembleNode } from './node.ts';
@@ -80,6 +80,7 @@ export async function buildNodeImage(progress: Progress, tag = nodeImageTag()): 
       crictl: await buildCrictl(progress),
       agnhost: await buildAgnhost(progress),
       agnhostVersion: await agnhostVersion(),
+      flannel: await buildFlannel(progress),
       pause: await buildPause(pauseTag, progress),
       kind: await ensureKind(progress),
     };

@@ -10,7 +10,9 @@ import type { Progress } from '../../../progress.ts';
 import { $ } from '../../../exec.ts';
 import { docker, dockerOk, execIn } from '../docker.ts';
 import type { ComponentImage } from './components.ts';
-import { NET_IMAGE, recipeDir } from './recipe.ts';
+import { upstreamFlannelManifest } from './artifacts.ts';
+import { FLANNEL_MANIFEST, flannelManifest } from './flannel.ts';
+import { flannelImage, flannelVersion, NET_IMAGE, recipeDir } from './recipe.ts';
 
 const BUILDER_LABEL = 'dev.kubelab.node-build';
 const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
@@ -111,6 +113,8 @@ export async function assembleNode(inputs: NodeInputs, tag: string, progress: Pr
       containerdConfig(config, pause),
     );
     await execIn(builder, ['sh', '-c', 'cat > /kind/manifests/default-cni.yaml'], 'writing the CNI manifest', await cniManifest());
+    const flannel = flannelManifest(await upstreamFlannelManifest(), flannelImage(), flannelVersion());
+    await execIn(builder, ['sh', '-c', `cat > ${FLANNEL_MANIFEST}`], 'writing the flannel manifest', flannel);
     await execIn(
       builder,
       [

@@ -12,6 +12,26 @@ import { packageRoot } from '../../../paths.ts';
 export const recipeDir = join(packageRoot, 'tools', 'node-image');
 /** The CoreDNS module (the version kubeadm deploys, with the plugins its Corefile names). */
 export const corednsDir = join(packageRoot, 'tools', 'coredns');
+/** The flannel module: flanneld and install-conf, for the pod-network lab. */
+export const flannelDir = join(packageRoot, 'tools', 'flannel');
+
+/**
+ * flannel's CNI plugin (the `flannel` type in a CNI configuration). Its own module is not
+ * served here; containernetworking/plugins carried it until v1.0, and v0.9.1 is its last
+ * release there. It speaks CNI up to 0.4.0.
+ */
+export const FLANNEL_CNI_PLUGINS_VERSION = 'v0.9.1';
+export const FLANNEL_CNI_VERSION = '0.4.0';
+
+/** The flannel release tools/flannel pins. */
+export function flannelVersion(): string {
+  const pinned = /github\.com\/flannel-io\/flannel (v\S+)/.exec(readFileSync(join(flannelDir, 'go.mod'), 'utf8'))?.[1];
+  if (!pinned) throw new Error('tools/flannel/go.mod pins no github.com/flannel-io/flannel');
+  return pinned;
+}
+
+/** flannel's image in the node's containerd: built here, so not under upstream's ghcr.io name. */
+export const flannelImage = () => `kubelab.local/flannel:${flannelVersion()}`;
 
 /**
  * The kind CLI, and the release whose base-image files (entrypoint, containerd config, kubelet
@@ -84,12 +104,14 @@ export const digests = {
   rootfs: (packages: string[]) => hashOf([DEBIAN_SUITE, ...packages]),
   base: () => hashOf([digests.rootfs(NODE_PACKAGES), KIND_VERSION, ...contentsOf(recipeDir)]),
   coredns: () => hashOf(contentsOf(corednsDir)),
+  flannel: () => hashOf([...contentsOf(flannelDir), FLANNEL_CNI_PLUGINS_VERSION]),
   /** The whole image: every step's inputs and the code that runs the steps. */
   node: () =>
     hashOf([
       digests.base(),
       digests.rootfs(COMPONENT_PACKAGES),
       digests.coredns(),
+      digests.flannel(),
       sourceBuildKey(),
       CRICTL_VERSION,
       ...contentsOf(buildCode),
