@@ -5,7 +5,7 @@
 import type { V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
 import { fail, isPodReady, isReady, pass, podProxyGet, readObject, type CheckContext, type Exercise, type Observation } from '../../src/engine/sdk.ts';
 import { ECHO, FLANNEL, POD_NETWORK } from './constants.ts';
-import { backendProblems, dialVerdict, echoProblems, netConfProblems, netConfSource, parseNetConf, ring, runsFlanneld } from './judge.ts';
+import { backendProblems, dialVerdict, notReadyReasons, echoProblems, netConfProblems, netConfSource, parseNetConf, ring, runsFlanneld } from './judge.ts';
 import { takeNetworkAway, plantEcho } from './network.ts';
 import { onControlPlane } from './shell.ts';
 
@@ -21,11 +21,7 @@ async function checkNodesReady(ctx: CheckContext): Promise<Observation> {
   const all = await nodes(ctx);
   const notReady = all.filter((n) => !isReady(n));
   if (all.length && !notReady.length) return pass(`all ${all.length} nodes Ready`);
-  const why = notReady.map((n) => {
-    const message = n.status?.conditions?.find((c) => c.type === 'Ready')?.message ?? 'no Ready condition';
-    return `${n.metadata?.name}: ${message}`;
-  });
-  return fail('every node Ready', all.length ? why.join('; ') : 'no nodes');
+  return fail('every node Ready', all.length ? notReadyReasons(notReady).join('; ') : 'no nodes');
 }
 
 async function checkFlannelEverywhere(ctx: CheckContext): Promise<Observation> {

@@ -15,6 +15,7 @@ export default defineLab({
   order: 80,
   needs: ['containers', 'machines'],
   shape: {},
+  withoutPodNetwork: true,
   async setup(ctx) {
     // Starting again keeps what the learner did since: the echo DaemonSet marks a lab begun.
     if (await readObject(ctx, 'apps/v1', 'DaemonSet', ECHO.name, ECHO.namespace)) return;

@@ -4,6 +4,16 @@ import type { V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
 import ipaddr from 'ipaddr.js';
 import { FLANNEL } from './constants.ts';
 
+/** Why nodes are not Ready, in the kubelet's words, nodes with the same reason named together. */
+export function notReadyReasons(nodes: V1Node[]): string[] {
+  const byMessage = new Map<string, string[]>();
+  for (const n of nodes) {
+    const message = n.status?.conditions?.find((c) => c.type === 'Ready')?.message ?? 'no Ready condition';
+    byMessage.set(message, [...(byMessage.get(message) ?? []), n.metadata?.name ?? '?']);
+  }
+  return [...byMessage].map(([message, names]) => `${names.join(', ')}: ${message}`);
+}
+
 /** Whether a pod runs flanneld, whatever its namespace, name or image: judged by the program. */
 export function runsFlanneld(pod: V1Pod): boolean {
   return (pod.spec?.containers ?? []).some((c) => [...(c.command ?? []), ...(c.args ?? [])].some((word) => /(^|\/)flanneld$/.test(word)));

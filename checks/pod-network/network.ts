@@ -3,7 +3,7 @@
 // whatever flannel a learner installed, and give the usual CNI back when another lab follows.
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { ignoreNotFound, namespaceManifests, pollUntil, UserError, WORKLOAD_IMAGE, type LabContext } from '../../src/engine/sdk.ts';
+import { ignoreNotFound, isReady, namespaceManifests, pollUntil, UserError, WORKLOAD_IMAGE, type LabContext } from '../../src/engine/sdk.ts';
 import { ECHO, FLANNEL, NAMESPACE, POD_NETWORK, USUAL_CNI } from './constants.ts';
 import { runsFlanneld } from './judge.ts';
 
@@ -92,6 +92,14 @@ export async function takeNetworkAway(ctx: LabContext): Promise<void> {
   await parkUsualCni(ctx);
   for (const node of await nodeNames(ctx)) await nodesOf(ctx).run(node, TAKE_AWAY);
   await restartPodNetworkPods(ctx);
+  // The kubelet reports the missing network some seconds later: the lab starts once it has.
+  await pollUntil(
+    async () => {
+      const ready = (await ctx.core.listNode()).items.filter(isReady).map((n) => n.metadata?.name);
+      return ready.length === 0 ? { value: true } : { state: `${ready.join(', ')} still Ready` };
+    },
+    { timeoutMs: WAIT_MS, describe: 'every node NotReady without a pod network' },
+  );
 }
 
 /** One agnhost per node, on the pod network: made if missing. */

@@ -29,6 +29,7 @@ export async function up(
   shape: ClusterShape,
   progress: Progress,
   timeoutMs = READY_TIMEOUT_MS,
+  podNetwork = true,
 ): Promise<ClusterAccess> {
   validateShape(shape);
   const recorded = provider.shapeOf(shape.name);
@@ -45,12 +46,13 @@ export async function up(
   } else {
     await provider.provision(shape, progress);
   }
-  progress.step('waiting for nodes Ready and kube-system pods Running');
+  progress.step(podNetwork ? 'waiting for nodes Ready and kube-system pods Running' : 'waiting for the control plane and every node registered');
   await waitForCluster(
     provider.access(shape.name),
     shape.nodes.map((n) => n.name),
     Date.now() + timeoutMs,
     progress,
+    podNetwork,
   );
   return provider.access(shape.name);
 }
@@ -66,6 +68,7 @@ export async function reshape(
   shape: ClusterShape,
   progress: Progress,
   timeoutMs = READY_TIMEOUT_MS,
+  podNetwork = true,
 ): Promise<ClusterAccess> {
   validateShape(shape);
   const name = shape.name;
@@ -101,6 +104,7 @@ export async function reshape(
     shape.nodes.map((n) => n.name),
     Date.now() + timeoutMs,
     progress,
+    podNetwork,
   );
   return provider.access(name);
 }

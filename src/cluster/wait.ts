@@ -14,19 +14,28 @@ export interface Readiness {
 const podReady = (pod: V1Pod) =>
   pod.status?.phase === 'Running' && (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
 
-/** Pure: is a cluster ready, given what the API returned? Every named node Ready, every kube-system workload complete. */
+/**
+ * Pure: is a cluster ready, given what the API returned? Every named node Ready, every
+ * kube-system workload complete. Without a pod network (a lab took it away on purpose), only
+ * what runs on the nodes' own network counts: the control plane, kube-proxy, registered nodes.
+ */
 export function readiness(
   nodeNames: string[],
   nodes: V1Node[],
   pods: V1Pod[],
   deployments: V1Deployment[],
   daemonSets: V1DaemonSet[],
+  podNetwork = true,
 ): Readiness {
   const waitingFor: string[] = [];
   for (const name of nodeNames) {
     const node = nodes.find((n) => n.metadata?.name === name);
     if (!node) waitingFor.push(`node ${name} registered`);
-    else if (!isReady(node)) waitingFor.push(`node ${name} Ready`);
+    else if (podNetwork && !isReady(node)) waitingFor.push(`node ${name} Ready`);
+  }
+  if (!podNetwork) {
+    for (const pod of pods.filter((p) => p.spec?.hostNetwork)) if (!podReady(pod)) waitingFor.push(`pod ${pod.metadata?.name} Running`);
+    return { ready: waitingFor.length === 0, waitingFor };
   }
   for (const d of deployments) {
     const want = d.spec?.replicas ?? 1;
@@ -42,7 +51,13 @@ export function readiness(
   return { ready: waitingFor.length === 0, waitingFor };
 }
 
-export async function waitForCluster(access: ClusterAccess, nodeNames: string[], deadline: number, progress: Progress): Promise<void> {
+export async function waitForCluster(
+  access: ClusterAccess,
+  nodeNames: string[],
+  deadline: number,
+  progress: Progress,
+  podNetwork = true,
+): Promise<void> {
   const { core, apps } = clients(loadKubeConfig(access.kubeconfig, access.context));
   let nodesReady = false;
   await pollUntil<true>(
@@ -53,7 +68,7 @@ export async function waitForCluster(access: ClusterAccess, nodeNames: string[],
         apps.listNamespacedDeployment({ namespace: 'kube-system' }),
         apps.listNamespacedDaemonSet({ namespace: 'kube-system' }),
       ]);
-      const now = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items);
+      const now = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items, podNetwork);
       if (!nodesReady && now.waitingFor.every((w) => !w.startsWith('node '))) {
         nodesReady = true;
         progress.mark?.('every node Ready');
