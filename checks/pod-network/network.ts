@@ -116,6 +116,8 @@ export async function plantEcho(ctx: LabContext): Promise<void> {
         template: {
           metadata: { labels },
           spec: {
+            // Said outright, so that applying this again undoes a learner's hostNetwork: true.
+            hostNetwork: false,
             // On the control plane too: traffic is tried between every node.
             tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
             containers: [
