@@ -3,9 +3,29 @@
 // running on each and saying host-gw there, its configuration the notes' network, and pods on
 // different nodes reaching each other.
 import type { V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
-import { fail, isPodReady, isReady, pass, podProxyGet, readObject, type CheckContext, type Exercise, type Observation } from '../../src/engine/sdk.ts';
+import {
+  fail,
+  isPodReady,
+  isReady,
+  pass,
+  podProxyGet,
+  readObject,
+  type CheckContext,
+  type Exercise,
+  type Observation,
+} from '../../src/engine/sdk.ts';
 import { ECHO, FLANNEL, POD_NETWORK } from './constants.ts';
-import { backendProblems, dialVerdict, notReadyReasons, echoProblems, netConfProblems, netConfSource, parseNetConf, ring, runsFlanneld } from './judge.ts';
+import {
+  backendProblems,
+  dialVerdict,
+  notReadyReasons,
+  echoProblems,
+  netConfProblems,
+  netConfSource,
+  parseNetConf,
+  ring,
+  runsFlanneld,
+} from './judge.ts';
 import { takeNetworkAway, plantEcho } from './network.ts';
 import { onControlPlane } from './shell.ts';
 
@@ -66,7 +86,8 @@ async function checkPodToPod(ctx: CheckContext): Promise<Observation> {
       tries: '1',
     }).catch((error: Error) => ({ status: 0, body: error.message }));
     const route = `${from.spec?.nodeName} → ${to.spec?.nodeName} (${to.status?.podIP})`;
-    if (answer.status !== 200) return fail(wanted, `${route}: the API server could not reach ${from.metadata?.name}: ${answer.body.slice(0, 120)}`);
+    if (answer.status !== 200)
+      return fail(wanted, `${route}: the API server could not reach ${from.metadata?.name}: ${answer.body.slice(0, 120)}`);
     const verdict = dialVerdict(answer.body, to.metadata!.name!);
     if (verdict) return fail(wanted, `${route}: ${verdict}`);
   }

@@ -21,7 +21,9 @@ export function runsFlanneld(pod: V1Pod): boolean {
 
 /** The ConfigMap a flanneld pod reads its net-conf.json from: the volume mounted at /etc/kube-flannel. */
 export function netConfSource(pod: V1Pod): string | undefined {
-  const container = (pod.spec?.containers ?? []).find((c) => [...(c.command ?? []), ...(c.args ?? [])].some((w) => /(^|\/)flanneld$/.test(w)));
+  const container = (pod.spec?.containers ?? []).find((c) =>
+    [...(c.command ?? []), ...(c.args ?? [])].some((w) => /(^|\/)flanneld$/.test(w)),
+  );
   const mount = container?.volumeMounts?.find((m) => m.mountPath.replace(/\/$/, '') === FLANNEL.netConfMount);
   return pod.spec?.volumes?.find((v) => v.name === mount?.name)?.configMap?.name;
 }
@@ -51,7 +53,9 @@ export function netConfProblems(conf: NetConf | undefined, network: string): str
   if (!conf) return [`flannel's ${FLANNEL.netConfKey} is missing or not JSON`];
   return [
     ...(conf.network === network ? [] : [`Network is ${conf.network ?? 'not set'}, not the cluster's pod network ${network}`]),
-    ...((conf.backend ?? 'udp') === FLANNEL.backend ? [] : [`Backend.Type is ${conf.backend ?? 'not set (flannel then uses udp)'}, not ${FLANNEL.backend}`]),
+    ...((conf.backend ?? 'udp') === FLANNEL.backend
+      ? []
+      : [`Backend.Type is ${conf.backend ?? 'not set (flannel then uses udp)'}, not ${FLANNEL.backend}`]),
   ];
 }
 

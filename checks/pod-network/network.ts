@@ -3,7 +3,15 @@
 // whatever flannel a learner installed, and give the usual CNI back when another lab follows.
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { ignoreNotFound, isReady, namespaceManifests, pollUntil, UserError, WORKLOAD_IMAGE, type LabContext } from '../../src/engine/sdk.ts';
+import {
+  ignoreNotFound,
+  isReady,
+  namespaceManifests,
+  pollUntil,
+  UserError,
+  WORKLOAD_IMAGE,
+  type LabContext,
+} from '../../src/engine/sdk.ts';
 import { ECHO, FLANNEL, NAMESPACE, POD_NETWORK, USUAL_CNI } from './constants.ts';
 import { runsFlanneld } from './judge.ts';
 
@@ -46,7 +54,13 @@ async function setNodeSelector(ctx: LabContext, selector: Record<string, string>
   await ctx.kubectl(['-n', USUAL_CNI.namespace, 'patch', 'daemonset', USUAL_CNI.name, '--type', 'merge', '-p', JSON.stringify(patch)]);
 }
 
-async function waitForPods(ctx: LabContext, namespace: string, selector: string, done: (count: number) => boolean, what: string): Promise<void> {
+async function waitForPods(
+  ctx: LabContext,
+  namespace: string,
+  selector: string,
+  done: (count: number) => boolean,
+  what: string,
+): Promise<void> {
   await pollUntil(
     async () => {
       const count = (await ctx.core.listNamespacedPod({ namespace, labelSelector: selector })).items.length;
@@ -70,7 +84,9 @@ async function removeFlannel(ctx: LabContext): Promise<void> {
     runsFlanneld({ spec: ds.spec?.template.spec }),
   );
   for (const ds of sets)
-    await ignoreNotFound(ctx.apps.deleteNamespacedDaemonSet({ name: ds.metadata!.name!, namespace: ds.metadata!.namespace!, propagationPolicy: 'Foreground' }));
+    await ignoreNotFound(
+      ctx.apps.deleteNamespacedDaemonSet({ name: ds.metadata!.name!, namespace: ds.metadata!.namespace!, propagationPolicy: 'Foreground' }),
+    );
   await ctx.kubectl(['delete', 'namespace', 'kube-flannel', '--ignore-not-found', '--wait=true']);
   await ctx.kubectl(['delete', 'clusterrolebinding,clusterrole', 'flannel', '--ignore-not-found']);
   await pollUntil(

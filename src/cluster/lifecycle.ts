@@ -46,7 +46,9 @@ export async function up(
   } else {
     await provider.provision(shape, progress);
   }
-  progress.step(podNetwork ? 'waiting for nodes Ready and kube-system pods Running' : 'waiting for the control plane and every node registered');
+  progress.step(
+    podNetwork ? 'waiting for nodes Ready and kube-system pods Running' : 'waiting for the control plane and every node registered',
+  );
   await waitForCluster(
     provider.access(shape.name),
     shape.nodes.map((n) => n.name),

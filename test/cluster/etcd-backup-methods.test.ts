@@ -56,7 +56,8 @@ describe.runIf(real)('etcd-backup on kind', () => {
     // Before the rest of the control plane restarts, the check says so.
     // (The mirror pod reports the new etcd ready a little after the data is back.)
     const early = await settled(
-      (s, results) => s['namespace-back'] === 'pass' && s['new-data-dir'] === 'pass' && !/etcd is not running/.test(reasonOf(results, 'restarted') ?? ''),
+      (s, results) =>
+        s['namespace-back'] === 'pass' && s['new-data-dir'] === 'pass' && !/etcd is not running/.test(reasonOf(results, 'restarted') ?? ''),
     );
     expect(reasonOf(early, 'new-data-dir')).toBe('etcd runs from /var/lib/etcd-from-backup');
     expect(reasonOf(early, 'restarted')).toMatch(/kube-apiserver has run since .*, before the start of etcd/);

@@ -38,19 +38,27 @@ describe.runIf(real)('pod-network on kind', () => {
     expect(statuses(vxlan)).toMatchObject({ 'nodes-ready': 'pass', 'host-gw': 'fail' });
     expect(reasonOf(vxlan, 'host-gw')).toMatch(/Backend\.Type is vxlan, not host-gw; kub1: flannel runs the vxlan backend/);
     // What kubectl edit saves: the ConfigMap alone changes, and flannel has not read it yet.
-    sh(`kubectl -n kube-flannel get configmap kube-flannel-cfg -o json | sed 's/\\\\"Type\\\\": \\\\"vxlan\\\\"/\\\\"Type\\\\": \\\\"host-gw\\\\"/' | kubectl replace -f -`);
+    sh(
+      `kubectl -n kube-flannel get configmap kube-flannel-cfg -o json | sed 's/\\\\"Type\\\\": \\\\"vxlan\\\\"/\\\\"Type\\\\": \\\\"host-gw\\\\"/' | kubectl replace -f -`,
+    );
     expect(reasonOf(await check(), 'host-gw')).toMatch(/found kub1: flannel runs the vxlan backend; kub2: flannel runs the vxlan backend/);
-    sh('kubectl -n kube-flannel rollout restart daemonset/kube-flannel-ds && kubectl -n kube-flannel rollout status daemonset/kube-flannel-ds --timeout=180s');
+    sh(
+      'kubectl -n kube-flannel rollout restart daemonset/kube-flannel-ds && kubectl -n kube-flannel rollout status daemonset/kube-flannel-ds --timeout=180s',
+    );
     const done = await settled((s) => Object.values(s).every((v) => v === 'pass'));
     expect(reasonOf(done, 'pod-to-pod')).toBe('echo pods on 3 nodes reach each other round the ring');
   }, 600_000);
 
   it('a server-side apply over another network is refused for its Network', async () => {
     await resetLab(lab, 'flannel', target);
-    const other = manifest().replace('"Type": "vxlan"', '"Type": "host-gw"').replace('"Network": "10.244.0.0/16"', '"Network": "10.244.0.0/15"');
+    const other = manifest()
+      .replace('"Type": "vxlan"', '"Type": "host-gw"')
+      .replace('"Network": "10.244.0.0/16"', '"Network": "10.244.0.0/15"');
     sh(`kubectl apply --server-side -f - <<'EOF'\n${other}\nEOF`);
     const results = await settled((s) => s['flannel-everywhere'] === 'pass');
-    expect(reasonOf(results, 'host-gw')).toMatch(/kube-flannel\/kube-flannel-cfg: Network is 10\.244\.0\.0\/15, not the cluster's pod network 10\.244\.0\.0\/16/);
+    expect(reasonOf(results, 'host-gw')).toMatch(
+      /kube-flannel\/kube-flannel-cfg: Network is 10\.244\.0\.0\/15, not the cluster's pod network 10\.244\.0\.0\/16/,
+    );
   }, 600_000);
 
   it('bringing back the usual CNI, or moving the echo pods onto the nodes’ network, is no flannel', async () => {

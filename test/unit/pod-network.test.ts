@@ -59,14 +59,23 @@ const netConf = (text: string): V1ConfigMap => ({ data: { 'net-conf.json': text 
 const echo = (name: string, nodeName: string, ip: string | undefined, extra: Partial<V1Pod['spec']> = {}): V1Pod => ({
   metadata: { name },
   spec: { nodeName, containers: [{ name: 'echo' }], ...extra },
-  status: ip ? { phase: 'Running', podIP: ip } : { phase: 'Pending', containerStatuses: [{ name: 'echo', image: '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] },
+  status: ip
+    ? { phase: 'Running', podIP: ip }
+    : {
+        phase: 'Pending',
+        containerStatuses: [
+          { name: 'echo', image: '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+        ],
+      },
 });
 
 describe('finding flannel', () => {
   it('knows flanneld by its program, in command or args, whatever the pod is called', () => {
     expect(runsFlanneld(flannelPod())).toBe(true);
     expect(runsFlanneld({ spec: { containers: [{ name: 'x', image: 'i', args: ['flanneld', '--kube-subnet-mgr'] }] } })).toBe(true);
-    expect(runsFlanneld({ spec: { containers: [{ name: 'net', command: ['/bin/bash', '-c'], args: ['echo flanneld-like'] }] } })).toBe(false);
+    expect(runsFlanneld({ spec: { containers: [{ name: 'net', command: ['/bin/bash', '-c'], args: ['echo flanneld-like'] }] } })).toBe(
+      false,
+    );
   });
 
   it('reads net-conf.json from the ConfigMap mounted at /etc/kube-flannel, however the volume is named', () => {
@@ -88,12 +97,18 @@ describe('flannel’s configuration', () => {
     expect(netConfProblems(other, '10.244.0.0/16')).toEqual(["Network is 10.100.0.0/16, not the cluster's pod network 10.244.0.0/16"]);
     const bare = parseNetConf(netConf('{"Network": "10.244.0.0/16"}'));
     expect(netConfProblems(bare, '10.244.0.0/16')).toEqual(['Backend.Type is not set (flannel then uses udp), not host-gw']);
-    expect(netConfProblems(parseNetConf(netConf('{"Network": ')), '10.244.0.0/16')).toEqual(["flannel's net-conf.json is missing or not JSON"]);
+    expect(netConfProblems(parseNetConf(netConf('{"Network": ')), '10.244.0.0/16')).toEqual([
+      "flannel's net-conf.json is missing or not JSON",
+    ]);
     expect(netConfProblems(parseNetConf({ data: {} }), '10.244.0.0/16')).toEqual(["flannel's net-conf.json is missing or not JSON"]);
   });
 
   it('judges the backend flannel runs by what it wrote on each Node, not by the ConfigMap', () => {
-    const nodes = [withBackend(node('kub1', '10.244.0.0/24'), 'host-gw'), withBackend(node('kub2', '10.244.1.0/24'), 'vxlan'), node('kub3', '10.244.2.0/24')];
+    const nodes = [
+      withBackend(node('kub1', '10.244.0.0/24'), 'host-gw'),
+      withBackend(node('kub2', '10.244.1.0/24'), 'vxlan'),
+      node('kub3', '10.244.2.0/24'),
+    ];
     expect(backendProblems(nodes)).toEqual(['kub2: flannel runs the vxlan backend', 'kub3: flannel has not started there']);
     expect(backendProblems(nodes.slice(0, 1))).toEqual([]);
   });
@@ -101,11 +116,11 @@ describe('flannel’s configuration', () => {
 
 describe('nodes without a network', () => {
   it('names the nodes that share the kubelet’s reason together', () => {
-    const message = 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
-    expect(notReadyReasons([notReady('kub1', message), notReady('kub2', message), notReady('kub3', 'Kubelet stopped posting node status.')])).toEqual([
-      `kub1, kub2: ${message}`,
-      'kub3: Kubelet stopped posting node status.',
-    ]);
+    const message =
+      'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+    expect(
+      notReadyReasons([notReady('kub1', message), notReady('kub2', message), notReady('kub3', 'Kubelet stopped posting node status.')]),
+    ).toEqual([`kub1, kub2: ${message}`, 'kub3: Kubelet stopped posting node status.']);
   });
 });
 
@@ -118,20 +133,28 @@ describe('the echo pods', () => {
 
   it('say which node lacks one, which waits for a network, which took the node’s own, which got an address elsewhere', () => {
     expect(echoProblems(nodes, [echo('echo-a', 'kub1', undefined)])).toEqual(['kub1: echo-a is ContainerCreating', 'kub2: no echo pod']);
-    expect(echoProblems(nodes, [echo('echo-a', 'kub1', '172.18.0.3', { hostNetwork: true }), echo('echo-b', 'kub2', '10.244.0.9')])).toEqual([
+    expect(
+      echoProblems(nodes, [echo('echo-a', 'kub1', '172.18.0.3', { hostNetwork: true }), echo('echo-b', 'kub2', '10.244.0.9')]),
+    ).toEqual([
       "kub1: echo-a uses the node's own network (hostNetwork), not the pod network",
       "kub2: echo-b has 10.244.0.9, outside the node's podCIDR 10.244.1.0/24",
     ]);
   });
 
   it('dial round the ring, so that every node both sends and receives', () => {
-    expect(ring(['a', 'b', 'c'])).toEqual([['a', 'b'], ['b', 'c'], ['c', 'a']]);
+    expect(ring(['a', 'b', 'c'])).toEqual([
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'a'],
+    ]);
     expect(ring(['a'])).toEqual([]);
   });
 
   it('read agnhost’s /dial answer: the right name, an error, another name, not agnhost at all', () => {
     expect(dialVerdict('{"responses":["echo-b"]}', 'echo-b')).toBeUndefined();
-    expect(dialVerdict('{"errors":["reading from udp connection failed. err:\'read udp: i/o timeout\'"]}', 'echo-b')).toMatch(/^reading from udp/);
+    expect(dialVerdict('{"errors":["reading from udp connection failed. err:\'read udp: i/o timeout\'"]}', 'echo-b')).toMatch(
+      /^reading from udp/,
+    );
     expect(dialVerdict('{"responses":["echo-c"]}', 'echo-b')).toBe('answered ["echo-c"], not echo-b');
     expect(dialVerdict('Error: no endpoints', 'echo-b')).toBe('not an answer from agnhost: Error: no endpoints');
   });
@@ -174,28 +197,54 @@ describe('flannel in the node image', () => {
   });
 
   it('refuses a manifest whose images it does not recognise', () => {
-    expect(() => flannelManifest('kind: DaemonSet\n', 'kubelab.local/flannel:v0.28.10', 'v0.28.10')).toThrow(/no ghcr\.io\/flannel-io images/);
+    expect(() => flannelManifest('kind: DaemonSet\n', 'kubelab.local/flannel:v0.28.10', 'v0.28.10')).toThrow(
+      /no ghcr\.io\/flannel-io images/,
+    );
   });
 
   it('builds flanneld without the backends that cannot build here, and says so when upstream changes', () => {
-    const main = ['import (', '\t_ "github.com/flannel-io/flannel/pkg/backend/hostgw"', '\t_ "github.com/flannel-io/flannel/pkg/backend/tencentvpc"', '\t_ "github.com/flannel-io/flannel/pkg/backend/udp"', '\t_ "github.com/flannel-io/flannel/pkg/backend/vxlan"', ')'].join('\n');
-    expect(withoutUnbuildableBackends(main)).toBe(['import (', '\t_ "github.com/flannel-io/flannel/pkg/backend/hostgw"', '\t_ "github.com/flannel-io/flannel/pkg/backend/vxlan"', ')'].join('\n'));
+    const main = [
+      'import (',
+      '\t_ "github.com/flannel-io/flannel/pkg/backend/hostgw"',
+      '\t_ "github.com/flannel-io/flannel/pkg/backend/tencentvpc"',
+      '\t_ "github.com/flannel-io/flannel/pkg/backend/udp"',
+      '\t_ "github.com/flannel-io/flannel/pkg/backend/vxlan"',
+      ')',
+    ].join('\n');
+    expect(withoutUnbuildableBackends(main)).toBe(
+      [
+        'import (',
+        '\t_ "github.com/flannel-io/flannel/pkg/backend/hostgw"',
+        '\t_ "github.com/flannel-io/flannel/pkg/backend/vxlan"',
+        ')',
+      ].join('\n'),
+    );
     expect(() => withoutUnbuildableBackends('import ()\n')).toThrow(/no longer imports the tencentvpc backend/);
   });
 });
 
 describe('a cluster without a pod network', () => {
-  const kubeProxy: V1Pod = { metadata: { name: 'kube-proxy-a' }, spec: { hostNetwork: true, containers: [] }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
+  const kubeProxy: V1Pod = {
+    metadata: { name: 'kube-proxy-a' },
+    spec: { hostNetwork: true, containers: [] },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+  };
   const coredns: V1Pod = { metadata: { name: 'coredns-a' }, spec: { containers: [] }, status: { phase: 'Pending' } };
   const nodes = [notReady('kub1', 'cni plugin not initialized')];
 
   it('is ready for a lab once the control plane runs and every node registered', () => {
     expect(readiness(['kub1'], nodes, [kubeProxy, coredns], [], [], false)).toEqual({ ready: true, waitingFor: [] });
     expect(readiness(['kub1', 'kub2'], nodes, [kubeProxy], [], [], false).waitingFor).toEqual(['node kub2 registered']);
-    expect(readiness(['kub1'], nodes, [{ ...kubeProxy, status: { phase: 'Pending' } }], [], [], false).waitingFor).toEqual(['pod kube-proxy-a Running']);
+    expect(readiness(['kub1'], nodes, [{ ...kubeProxy, status: { phase: 'Pending' } }], [], [], false).waitingFor).toEqual([
+      'pod kube-proxy-a Running',
+    ]);
   });
 
   it('is not ready when a pod network is expected', () => {
-    expect(readiness(['kub1'], nodes, [kubeProxy, coredns], [], []).waitingFor).toEqual(['node kub1 Ready', 'kube-system add-ons', 'pod coredns-a Running']);
+    expect(readiness(['kub1'], nodes, [kubeProxy, coredns], [], []).waitingFor).toEqual([
+      'node kub1 Ready',
+      'kube-system add-ons',
+      'pod coredns-a Running',
+    ]);
   });
 });

@@ -22,7 +22,7 @@ export function flannelManifest(upstream: string, image: string, version: string
     `# flannel ${version}'s Documentation/kube-flannel.yml, as kubelab's kind nodes carry it. Changed`,
     `# from upstream: both images are ${image}, built from flannel's Go modules and already in every`,
     `# node (nothing is pulled); the CNI configuration says cniVersion ${FLANNEL_CNI_VERSION}, the newest the flannel`,
-    '# CNI plugin built here speaks. Everything else is upstream\'s, the backend (vxlan) included.',
+    "# CNI plugin built here speaks. Everything else is upstream's, the backend (vxlan) included.",
     '',
   ].join('\n');
   let out = replaceAll(upstream, /ghcr\.io\/flannel-io\/flannel(-cni-plugin)?:\S+/g, image, 'ghcr.io/flannel-io images');
