@@ -30,6 +30,7 @@ describe('lab discovery', () => {
       'kube-system-tour',
       'tokens-and-certificates',
       'etcd-backup',
+      'pod-network',
     ]);
     expect((await discoverLabs([COURSE_DIR])).map((l) => l.id)).toEqual(labs.map((l) => l.id));
   });
@@ -44,6 +45,7 @@ describe('lab discovery', () => {
       'kube-system-tour',
       'tokens-and-certificates',
       'etcd-backup',
+      'pod-network',
       'hello',
     ]);
     expect(found.at(-1)!.exercises.map((e) => e.id)).toEqual(['greet']);

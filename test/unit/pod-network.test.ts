@@ -17,6 +17,7 @@ import {
 import { withoutUnbuildableBackends } from '../../src/cluster/kind/image/artifacts.ts';
 import { flannelManifest } from '../../src/cluster/kind/image/flannel.ts';
 import { readiness } from '../../src/cluster/wait.ts';
+import { networkRows, podNetworkRows, podState, podsByNodeAndState } from '../../labs/components/pod-network.ts';
 
 const node = (name: string, podCIDR: string, extra: Partial<V1Node> = {}): V1Node => ({
   metadata: { name, annotations: {} },
@@ -246,5 +247,48 @@ describe('a cluster without a pod network', () => {
       'kube-system add-ons',
       'pod coredns-a Running',
     ]);
+  });
+});
+
+describe('the page’s views', () => {
+  const nodes = [
+    withBackend(
+      {
+        ...node('kub1', '10.244.0.0/24'),
+        status: { ...node('kub1', '').status, addresses: [{ type: 'InternalIP', address: '172.18.0.3' }] },
+      },
+      'host-gw',
+    ),
+    { ...notReady('kub2', 'cni plugin not initialized'), spec: { podCIDR: '10.244.1.0/24' } },
+  ];
+  const pods: V1Pod[] = [
+    {
+      metadata: { name: 'kube-proxy-a', namespace: 'kube-system' },
+      spec: { nodeName: 'kub1', hostNetwork: true, containers: [] },
+      status: { phase: 'Running' },
+    },
+    { ...echo('echo-b', 'kub2', undefined), metadata: { name: 'echo-b', namespace: 'pod-network' } },
+    { ...echo('echo-a', 'kub1', '10.244.0.2'), metadata: { name: 'echo-a', namespace: 'pod-network' } },
+  ];
+
+  it('shows each node’s slice, address, readiness in the kubelet’s words, and flannel’s backend', () => {
+    expect(networkRows(nodes)).toEqual([
+      { node: 'kub1', status: 'Ready', podCIDR: '10.244.0.0/24', address: '172.18.0.3', 'flannel backend': 'host-gw' },
+      { node: 'kub2', status: 'NotReady: cni plugin not initialized', podCIDR: '10.244.1.0/24', address: '', 'flannel backend': '—' },
+    ]);
+    expect(networkRows(null)).toEqual([]);
+  });
+
+  it('lists only the pods that need the pod network, and counts every pod per node, state and network', () => {
+    expect(podNetworkRows(pods)).toEqual([
+      { pod: 'pod-network/echo-a', node: 'kub1', state: 'Running', ip: '10.244.0.2' },
+      { pod: 'pod-network/echo-b', node: 'kub2', state: 'ContainerCreating', ip: '' },
+    ]);
+    expect(podsByNodeAndState(pods)).toEqual([
+      { node: 'kub1', state: 'Running', network: "the node's own", count: 1 },
+      { node: 'kub2', state: 'ContainerCreating', network: 'pod network', count: 1 },
+      { node: 'kub1', state: 'Running', network: 'pod network', count: 1 },
+    ]);
+    expect(podState({ metadata: { deletionTimestamp: new Date() }, status: { phase: 'Running' } })).toBe('Terminating');
   });
 });
