@@ -87,7 +87,7 @@ async function removeFlannel(ctx: LabContext): Promise<void> {
     await ignoreNotFound(
       ctx.apps.deleteNamespacedDaemonSet({ name: ds.metadata!.name!, namespace: ds.metadata!.namespace!, propagationPolicy: 'Foreground' }),
     );
-  await ctx.kubectl(['delete', 'namespace', 'kube-flannel', '--ignore-not-found', '--wait=true']);
+  await ctx.kubectl(['delete', 'namespace', 'kube-flannel', '--ignore-not-found', '--wait=true', `--timeout=${WAIT_MS / 1000}s`]);
   await ctx.kubectl(['delete', 'clusterrolebinding,clusterrole', 'flannel', '--ignore-not-found']);
   await pollUntil(
     async () => {
@@ -151,9 +151,23 @@ export async function plantEcho(ctx: LabContext): Promise<void> {
   );
 }
 
-/** Back to the cluster's usual CNI, for the lab that comes next. */
+/** Whether this lab ran here: its echo pods exist, or the usual CNI is parked. */
+async function labBegun(ctx: LabContext): Promise<boolean> {
+  if (await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: ECHO.name, namespace: ECHO.namespace }))) return true;
+  const usual = await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: USUAL_CNI.name, namespace: USUAL_CNI.namespace }));
+  const selector = usual?.spec?.template.spec?.nodeSelector ?? {};
+  return Object.entries(USUAL_CNI.parkedBy).every(([k, v]) => selector[k] === v);
+}
+
+/**
+ * Back to the cluster's usual CNI, for the lab that comes next; nothing at all on a cluster
+ * where this lab never ran. The usual CNI's pods start afresh, so they write each node's
+ * configuration and routes again whatever was there before.
+ */
 export async function giveNetworkBack(ctx: LabContext): Promise<void> {
+  if (!(await labBegun(ctx))) return;
   await removeFlannel(ctx);
+  await parkUsualCni(ctx);
   for (const node of await nodeNames(ctx)) await nodesOf(ctx).run(node, TAKE_AWAY);
   if (await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: USUAL_CNI.name, namespace: USUAL_CNI.namespace }))) {
     await setNodeSelector(ctx, null);

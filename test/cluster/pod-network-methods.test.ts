@@ -2,10 +2,11 @@
 // nodes' own network): flannel installed another way passes, and the shortcuts the exercise
 // exists to refuse fail with a reason that points at what is wrong.
 import { describe, expect, it } from 'vitest';
+import apiVersions from '../../checks/api-versions/index.ts';
 import lab from '../../checks/pod-network/index.ts';
 import { KindProvider } from '../../src/cluster/kind/index.ts';
 import type { CheckResult } from '../../src/engine/run.ts';
-import { checkLab, resetLab } from '../../src/engine/session.ts';
+import { checkLab, resetLab, startLab } from '../../src/engine/session.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { kindAvailability } from '../helpers/kind.ts';
 import { labOn, reasonOf, statuses } from '../helpers/methods.ts';
@@ -74,5 +75,13 @@ describe.runIf(real)('pod-network on kind', () => {
     await resetLab(lab, 'flannel', target);
     sh('test "$(kubectl -n pod-network get daemonset echo -o jsonpath={.spec.template.spec.hostNetwork})" != true');
     expect(reasonOf(await check(), 'nodes-ready')).toMatch(/container runtime network not ready/);
+  }, 600_000);
+
+  it('another lab started afterwards gets the usual CNI back, and flannel gone', async () => {
+    // startLab waits for every node Ready and every kube-system pod (CoreDNS too) Running.
+    await startLab(apiVersions, target);
+    expect(sh('kubectl -n kube-system get daemonset kubelab-net -o jsonpath={.spec.template.spec.nodeSelector}')).toBe('');
+    expect(sh('kubectl get pods -A -o name')).not.toMatch(/flannel|echo-/);
+    expect(sh("kubectl get nodes -o jsonpath='{.items[*].metadata.annotations}'")).not.toMatch(/flannel/);
   }, 600_000);
 });
