@@ -10,8 +10,8 @@ export const POD_NETWORK = '10.244.0.0/16';
 /** One agnhost per node (a DaemonSet): what pod-to-pod traffic is tried between. */
 export const ECHO = { name: 'echo', namespace: NAMESPACE, port: 8080, label: 'kubelab.dev/echo' };
 
-/** The CNI kubelab's kind clusters normally run, parked by a nodeSelector no node carries. */
-export const USUAL_CNI = { name: 'kubelab-net', namespace: 'kube-system', parkedBy: { 'kubelab.dev/pod-network': 'parked' } };
+/** The CNI kubelab's kind clusters normally run, parked by a nodeSelector no node carries, and where the lab keeps a copy of it. */
+export const USUAL_CNI = { name: 'kubelab-net', namespace: 'kube-system', copy: 'kubelab-pod-network-usual-cni' };
 
 /** Where a kubelab kind node keeps flannel's manifest, and what flannel writes on each Node. */
 export const FLANNEL = {

@@ -14,10 +14,12 @@ import {
   type Exercise,
   type Observation,
 } from '../../src/engine/sdk.ts';
-import { ECHO, FLANNEL, POD_NETWORK } from './constants.ts';
+import { ECHO, FLANNEL, POD_NETWORK, USUAL_CNI } from './constants.ts';
 import {
   backendProblems,
   dialVerdict,
+  lastChanged,
+  staleFlanneld,
   notReadyReasons,
   echoProblems,
   netConfProblems,
@@ -29,8 +31,8 @@ import {
 import { takeNetworkAway, plantEcho } from './network.ts';
 import { onControlPlane } from './shell.ts';
 
-/** flannel starts within a minute of an apply; nodes report Ready some seconds after. */
-const SETTLE_MS = 60_000;
+/** Long enough for a node to report Ready after flanneld starts; four checks stay well inside the page's wait. */
+const SETTLE_MS = 15_000;
 
 const nodes = async (ctx: CheckContext): Promise<V1Node[]> => (await ctx.core.listNode()).items;
 const flannelPods = async (ctx: CheckContext): Promise<V1Pod[]> => (await ctx.core.listPodForAllNamespaces()).items.filter(runsFlanneld);
@@ -49,8 +51,14 @@ async function checkFlannelEverywhere(ctx: CheckContext): Promise<Observation> {
   const missing = (await nodes(ctx))
     .map((n) => n.metadata?.name ?? '')
     .filter((name) => !pods.some((p) => p.spec?.nodeName === name && isPodReady(p)));
-  const wanted = 'a ready flanneld pod on every node';
+  const wanted = 'a ready flanneld pod on every node, and the usual CNI still parked';
   if (!pods.length) return fail(wanted, 'no pod runs flanneld');
+  const usual = (await ctx.core.listNamespacedPod({ namespace: USUAL_CNI.namespace, labelSelector: `app=${USUAL_CNI.name}` })).items;
+  if (usual.length)
+    return fail(
+      wanted,
+      `${USUAL_CNI.name}, the cluster's usual CNI, runs again (${usual.length} pods): this network is to be flannel's alone`,
+    );
   return missing.length ? fail(wanted, `none ready on ${missing.join(', ')}`) : pass(`flanneld runs and is ready on every node`);
 }
 
@@ -63,8 +71,14 @@ async function checkHostGw(ctx: CheckContext): Promise<Observation> {
   for (const source of sources) {
     const [namespace = '', name = ''] = source.split('/');
     const configMap = name ? await readObject<V1ConfigMap>(ctx, 'v1', 'ConfigMap', name, namespace) : undefined;
-    if (!configMap) problems.push(`flanneld reads no ConfigMap at ${FLANNEL.netConfMount}`);
-    else problems.push(...netConfProblems(parseNetConf(configMap), POD_NETWORK).map((p) => `${source}: ${p}`));
+    if (!configMap) {
+      problems.push(`flanneld reads no ConfigMap at ${FLANNEL.netConfMount}`);
+      continue;
+    }
+    problems.push(...netConfProblems(parseNetConf(configMap), POD_NETWORK).map((p) => `${source}: ${p}`));
+    const changed = lastChanged(configMap);
+    const readers = pods.filter((p) => `${p.metadata?.namespace}/${netConfSource(p) ?? ''}` === source);
+    if (changed) problems.push(...staleFlanneld(readers, changed));
   }
   problems.push(...backendProblems(await nodes(ctx)));
   return problems.length ? fail(wanted, problems.join('; ')) : pass(`flannel runs host-gw over ${POD_NETWORK} on every node`);
@@ -74,6 +88,7 @@ async function checkPodToPod(ctx: CheckContext): Promise<Observation> {
   const wanted = 'the echo pod on each node reaching the one on the next node, over the pod network';
   const all = await nodes(ctx);
   const pods = await echoPods(ctx);
+  if (all.length < 2) return fail(wanted, `${all.length} node(s): traffic between nodes needs two at least`);
   const problems = echoProblems(all, pods);
   if (problems.length) return fail(wanted, problems.join('; '));
   const onNode = all.map((n) => pods.find((p) => p.spec?.nodeName === n.metadata?.name && !p.metadata?.deletionTimestamp)!);

@@ -2,10 +2,9 @@
 // after kubeadm init; the learner installs flannel in host-gw mode over the notes' 10.244.0.0/16
 // and sees nodes turn Ready and pods on different nodes reach each other. Needs real kubelets and
 // node machines whose network the lab can change: kind.
-import { defineLab, readObject } from '../../src/engine/sdk.ts';
-import { ECHO } from './constants.ts';
+import { defineLab } from '../../src/engine/sdk.ts';
 import { flannel } from './flannel.ts';
-import { giveNetworkBack, plantEcho, takeNetworkAway } from './network.ts';
+import { giveNetworkBack, labBegun, plantEcho, takeNetworkAway } from './network.ts';
 
 export default defineLab({
   id: 'pod-network',
@@ -15,11 +14,9 @@ export default defineLab({
   order: 80,
   needs: ['containers', 'machines'],
   shape: {},
-  withoutPodNetwork: true,
   async setup(ctx) {
-    // Starting again keeps what the learner did since: the echo DaemonSet marks a lab begun.
-    if (await readObject(ctx, 'apps/v1', 'DaemonSet', ECHO.name, ECHO.namespace)) return;
-    await takeNetworkAway(ctx);
+    // Starting again keeps what the learner did since (flannel too), and the echo pods are made again if gone.
+    if (!(await labBegun(ctx))) await takeNetworkAway(ctx);
     await plantEcho(ctx);
   },
   teardown: giveNetworkBack,

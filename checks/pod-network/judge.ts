@@ -14,17 +14,25 @@ export function notReadyReasons(nodes: V1Node[]): string[] {
   return [...byMessage].map(([message, names]) => `${names.join(', ')}: ${message}`);
 }
 
-/** Whether a pod runs flanneld, whatever its namespace, name or image: judged by the program. */
-export function runsFlanneld(pod: V1Pod): boolean {
-  return (pod.spec?.containers ?? []).some((c) => [...(c.command ?? []), ...(c.args ?? [])].some((word) => /(^|\/)flanneld$/.test(word)));
+type Container = NonNullable<V1Pod['spec']>['containers'][number];
+
+/**
+ * Whether a container runs flanneld, whatever its pod, namespace or image is called: the program
+ * named in its command line (also inside a shell wrapper), or, for a container that leaves the
+ * program to its image's entrypoint, flanneld's own --kube-subnet-mgr among its arguments.
+ */
+function isFlanneld(c: Container): boolean {
+  const words = [...(c.command ?? []), ...(c.args ?? [])].flatMap((w) => w.split(/\s+/));
+  return words.some((w) => /(^|\/)flanneld$/.test(w)) || words.includes('--kube-subnet-mgr');
 }
 
-/** The ConfigMap a flanneld pod reads its net-conf.json from: the volume mounted at /etc/kube-flannel. */
+export const runsFlanneld = (pod: V1Pod): boolean => (pod.spec?.containers ?? []).some(isFlanneld);
+
+/** The ConfigMap a flanneld pod reads net-conf.json from: mounted at /etc/kube-flannel, or that one file there. */
 export function netConfSource(pod: V1Pod): string | undefined {
-  const container = (pod.spec?.containers ?? []).find((c) =>
-    [...(c.command ?? []), ...(c.args ?? [])].some((w) => /(^|\/)flanneld$/.test(w)),
-  );
-  const mount = container?.volumeMounts?.find((m) => m.mountPath.replace(/\/$/, '') === FLANNEL.netConfMount);
+  const container = (pod.spec?.containers ?? []).find(isFlanneld);
+  const paths = [FLANNEL.netConfMount, `${FLANNEL.netConfMount}/${FLANNEL.netConfKey}`];
+  const mount = container?.volumeMounts?.find((m) => paths.includes(m.mountPath.replace(/\/$/, '')));
   return pod.spec?.volumes?.find((v) => v.name === mount?.name)?.configMap?.name;
 }
 
@@ -38,14 +46,22 @@ export function parseNetConf(configMap: V1ConfigMap | undefined): NetConf | unde
   const text = configMap?.data?.[FLANNEL.netConfKey];
   if (!text) return undefined;
   try {
-    const conf = JSON.parse(text) as { Network?: unknown; Backend?: { Type?: unknown } };
-    return {
-      network: typeof conf.Network === 'string' ? conf.Network : undefined,
-      backend: typeof conf.Backend?.Type === 'string' ? conf.Backend.Type : undefined,
-    };
+    const conf: unknown = JSON.parse(text);
+    const network = field(conf, 'Network');
+    const type = field(field(conf, 'Backend'), 'Type');
+    return { network: typeof network === 'string' ? network : undefined, backend: typeof type === 'string' ? type : undefined };
   } catch {
     return undefined;
   }
+}
+
+/** A JSON object's field as Go's encoding/json (which flannel uses) finds it: the exact name first, then any case. */
+function field(object: unknown, name: string): unknown {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const record = object as Record<string, unknown>;
+  if (name in record) return record[name];
+  const key = Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : record[key];
 }
 
 /** What is wrong with net-conf.json against the notes: host-gw over their pod network. */
@@ -53,10 +69,25 @@ export function netConfProblems(conf: NetConf | undefined, network: string): str
   if (!conf) return [`flannel's ${FLANNEL.netConfKey} is missing or not JSON`];
   return [
     ...(conf.network === network ? [] : [`Network is ${conf.network ?? 'not set'}, not the cluster's pod network ${network}`]),
-    ...((conf.backend ?? 'udp') === FLANNEL.backend
-      ? []
-      : [`Backend.Type is ${conf.backend ?? 'not set (flannel then uses udp)'}, not ${FLANNEL.backend}`]),
+    ...(conf.backend === FLANNEL.backend ? [] : [`Backend.Type is ${conf.backend || 'not set'}, not ${FLANNEL.backend}`]),
   ];
+}
+
+/** When a ConfigMap last changed: the latest write its managed fields record, else its creation. */
+export function lastChanged(configMap: V1ConfigMap): Date | undefined {
+  const times = [configMap.metadata?.creationTimestamp, ...(configMap.metadata?.managedFields ?? []).map((f) => f.time)]
+    .filter((t): t is Date => t !== undefined)
+    .map((t) => new Date(t).getTime());
+  return times.length ? new Date(Math.max(...times)) : undefined;
+}
+
+/** flanneld pods whose container started before their ConfigMap last changed: they run what they read then. */
+export function staleFlanneld(pods: V1Pod[], changed: Date): string[] {
+  return pods.flatMap((p) => {
+    const started = p.status?.containerStatuses?.find((s) => s.state?.running)?.state?.running?.startedAt;
+    if (!started || new Date(started).getTime() >= changed.getTime()) return [];
+    return [`${p.metadata?.name} on ${p.spec?.nodeName} started before its ConfigMap last changed, so it runs what it read then`];
+  });
 }
 
 /** Nodes where flannel does not run host-gw, by the backend flannel itself wrote on the Node when it started there. */

@@ -1,6 +1,6 @@
-// What the lab does to the cluster's network outside the exercise: park the usual CNI and take
-// each node's pod network away (a cluster as kubeadm init leaves it, before any CNI), remove
-// whatever flannel a learner installed, and give the usual CNI back when another lab follows.
+// What the lab does to the cluster's network outside the exercise: take each node's pod network
+// away (a cluster as kubeadm init leaves it, before any CNI), remove whatever flannel a learner
+// installed, plant the echo pods, and give the usual CNI back when another lab follows.
 import type { V1DaemonSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import {
@@ -12,8 +12,9 @@ import {
   WORKLOAD_IMAGE,
   type LabContext,
 } from '../../src/engine/sdk.ts';
-import { ECHO, FLANNEL, NAMESPACE, POD_NETWORK, USUAL_CNI } from './constants.ts';
+import { ECHO, FLANNEL, NAMESPACE, POD_NETWORK } from './constants.ts';
 import { runsFlanneld } from './judge.ts';
+import { parkUsualCni, requireUsualCni, unparkUsualCni, usualCniTaken } from './usual-cni.ts';
 
 const WAIT_MS = 180_000;
 
@@ -22,14 +23,11 @@ function nodesOf(ctx: LabContext) {
   return ctx.nodes;
 }
 
-async function nodeNames(ctx: LabContext): Promise<string[]> {
-  return (await ctx.core.listNode()).items.map((n) => n.metadata?.name ?? '').filter(Boolean);
-}
-
 /**
  * On one node: no CNI configuration, no bridge or VXLAN device, no routes into the pod network,
  * no address leases or flannel state. containerd then reports the network not ready, and the
- * kubelet the node NotReady.
+ * kubelet the node NotReady. (flannel's iptables chains and its plugin in /opt/cni/bin stay:
+ * they do nothing without flanneld and a configuration that names them.)
  */
 const TAKE_AWAY = [
   'rm -f /etc/cni/net.d/*.conf /etc/cni/net.d/*.conflist /etc/cni/net.d/*.tmp',
@@ -38,44 +36,27 @@ const TAKE_AWAY = [
   'rm -rf /run/flannel /var/lib/cni/networks /var/lib/cni/flannel',
 ].join('\n');
 
-/** Pods on the pod network in kube-system and the lab's namespace, deleted at once: their controllers make new ones on whatever network there is now. */
+async function onEveryNode(ctx: LabContext, script: string): Promise<void> {
+  for (const node of (await ctx.core.listNode()).items) await nodesOf(ctx).run(node.metadata!.name!, script);
+}
+
+/**
+ * Pods on the pod network, deleted so that their controllers make new ones on whatever network
+ * there is now: every one in kube-system and the lab's namespace, and elsewhere only those a
+ * controller makes again (a learner's bare pod is not lost).
+ */
 async function restartPodNetworkPods(ctx: LabContext): Promise<void> {
-  for (const namespace of ['kube-system', NAMESPACE]) {
-    const pods = (await ctx.core.listNamespacedPod({ namespace })).items.filter((p) => !p.spec?.hostNetwork);
-    // Forced: a sandbox whose network is gone cannot be torn down until one is back, and the
-    // kubelet cleans up after the Pod object is gone.
-    for (const pod of pods)
-      await ignoreNotFound(ctx.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace, gracePeriodSeconds: 0 }));
-  }
-}
-
-async function setNodeSelector(ctx: LabContext, selector: Record<string, string> | null): Promise<void> {
-  const patch = { spec: { template: { spec: { nodeSelector: selector } } } };
-  await ctx.kubectl(['-n', USUAL_CNI.namespace, 'patch', 'daemonset', USUAL_CNI.name, '--type', 'merge', '-p', JSON.stringify(patch)]);
-}
-
-async function waitForPods(
-  ctx: LabContext,
-  namespace: string,
-  selector: string,
-  done: (count: number) => boolean,
-  what: string,
-): Promise<void> {
-  await pollUntil(
-    async () => {
-      const count = (await ctx.core.listNamespacedPod({ namespace, labelSelector: selector })).items.length;
-      return done(count) ? { value: true } : { state: `${count} pods` };
-    },
-    { timeoutMs: WAIT_MS, describe: what },
+  const pods = (await ctx.core.listPodForAllNamespaces()).items.filter(
+    (p) =>
+      !p.spec?.hostNetwork &&
+      (['kube-system', NAMESPACE].includes(p.metadata?.namespace ?? '') || (p.metadata?.ownerReferences ?? []).some((o) => o.controller)),
   );
-}
-
-/** The usual CNI stops on every node, its DaemonSet kept for later. */
-async function parkUsualCni(ctx: LabContext): Promise<void> {
-  const ds = await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: USUAL_CNI.name, namespace: USUAL_CNI.namespace }));
-  if (!ds) return;
-  await setNodeSelector(ctx, USUAL_CNI.parkedBy);
-  await waitForPods(ctx, USUAL_CNI.namespace, `app=${USUAL_CNI.name}`, (n) => n === 0, `${USUAL_CNI.name} pods gone`);
+  // Forced: a sandbox whose network is gone cannot be torn down until one is back, and the
+  // kubelet cleans up after the Pod object is gone.
+  for (const pod of pods)
+    await ignoreNotFound(
+      ctx.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, gracePeriodSeconds: 0 }),
+    );
 }
 
 /** Every DaemonSet running flanneld, in any namespace, and upstream's namespace and RBAC; then flannel's marks on the Nodes. */
@@ -102,11 +83,11 @@ async function removeFlannel(ctx: LabContext): Promise<void> {
   }
 }
 
-/** The lab's starting point: no CNI anywhere, the echo pods waiting for one. */
+/** The lab's starting point: no CNI anywhere, every node NotReady. */
 export async function takeNetworkAway(ctx: LabContext): Promise<void> {
   await removeFlannel(ctx);
   await parkUsualCni(ctx);
-  for (const node of await nodeNames(ctx)) await nodesOf(ctx).run(node, TAKE_AWAY);
+  await onEveryNode(ctx, TAKE_AWAY);
   await restartPodNetworkPods(ctx);
   // The kubelet reports the missing network some seconds later: the lab starts once it has.
   await pollUntil(
@@ -118,10 +99,18 @@ export async function takeNetworkAway(ctx: LabContext): Promise<void> {
   );
 }
 
-/** One agnhost per node, on the pod network: made if missing. */
+/** Whether this lab ran here: its echo pods exist, or it took the usual CNI. */
+export async function labBegun(ctx: LabContext): Promise<boolean> {
+  return (
+    Boolean(await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: ECHO.name, namespace: ECHO.namespace }))) || usualCniTaken(ctx)
+  );
+}
+
+/** One agnhost per node, on the pod network, as the lab wrote it (applied again, it undoes a learner's changes). */
 export async function plantEcho(ctx: LabContext): Promise<void> {
   const labels = { [ECHO.label]: ECHO.name };
   await ctx.apply(namespaceManifests(NAMESPACE));
+  const tolerate = (key: string) => ({ key, operator: 'Exists', effect: 'NoSchedule' });
   await ctx.apply(
     stringify({
       apiVersion: 'apps/v1',
@@ -132,10 +121,11 @@ export async function plantEcho(ctx: LabContext): Promise<void> {
         template: {
           metadata: { labels },
           spec: {
-            // Said outright, so that applying this again undoes a learner's hostNetwork: true.
             hostNetwork: false,
-            // On the control plane too: traffic is tried between every node.
-            tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+            // On the control plane too, so that traffic is tried between every node; and on
+            // nodes not Ready, so that the pods wait in ContainerCreating for a network, where
+            // their events say why, rather than not being made at all.
+            tolerations: [tolerate('node-role.kubernetes.io/control-plane'), tolerate('node.kubernetes.io/not-ready')],
             containers: [
               {
                 name: 'echo',
@@ -151,28 +141,19 @@ export async function plantEcho(ctx: LabContext): Promise<void> {
   );
 }
 
-/** Whether this lab ran here: its echo pods exist, or the usual CNI is parked. */
-async function labBegun(ctx: LabContext): Promise<boolean> {
-  if (await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: ECHO.name, namespace: ECHO.namespace }))) return true;
-  const usual = await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: USUAL_CNI.name, namespace: USUAL_CNI.namespace }));
-  const selector = usual?.spec?.template.spec?.nodeSelector ?? {};
-  return Object.entries(USUAL_CNI.parkedBy).every(([k, v]) => selector[k] === v);
-}
-
 /**
  * Back to the cluster's usual CNI, for the lab that comes next; nothing at all on a cluster
- * where this lab never ran. The usual CNI's pods start afresh, so they write each node's
- * configuration and routes again whatever was there before.
+ * where this lab never ran.
  */
 export async function giveNetworkBack(ctx: LabContext): Promise<void> {
   if (!(await labBegun(ctx))) return;
+  await requireUsualCni(ctx);
+  await ignoreNotFound(ctx.apps.deleteNamespacedDaemonSet({ name: ECHO.name, namespace: ECHO.namespace }));
   await removeFlannel(ctx);
+  // Parked first even if a learner let it run again: its pods then start afresh after the wipe.
   await parkUsualCni(ctx);
-  for (const node of await nodeNames(ctx)) await nodesOf(ctx).run(node, TAKE_AWAY);
-  if (await ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: USUAL_CNI.name, namespace: USUAL_CNI.namespace }))) {
-    await setNodeSelector(ctx, null);
-    await ctx.kubectl(['-n', USUAL_CNI.namespace, 'rollout', 'status', 'daemonset', USUAL_CNI.name, `--timeout=${WAIT_MS / 1000}s`]);
-  }
+  await onEveryNode(ctx, TAKE_AWAY);
+  await unparkUsualCni(ctx);
   await ctx.kubectl(['wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${WAIT_MS / 1000}s`]);
   await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);
   await restartPodNetworkPods(ctx);

@@ -29,7 +29,6 @@ export async function up(
   shape: ClusterShape,
   progress: Progress,
   timeoutMs = READY_TIMEOUT_MS,
-  podNetwork = true,
 ): Promise<ClusterAccess> {
   validateShape(shape);
   const recorded = provider.shapeOf(shape.name);
@@ -46,15 +45,12 @@ export async function up(
   } else {
     await provider.provision(shape, progress);
   }
-  progress.step(
-    podNetwork ? 'waiting for nodes Ready and kube-system pods Running' : 'waiting for the control plane and every node registered',
-  );
+  progress.step('waiting for nodes Ready and kube-system pods Running');
   await waitForCluster(
     provider.access(shape.name),
     shape.nodes.map((n) => n.name),
     Date.now() + timeoutMs,
     progress,
-    podNetwork,
   );
   return provider.access(shape.name);
 }
@@ -70,7 +66,6 @@ export async function reshape(
   shape: ClusterShape,
   progress: Progress,
   timeoutMs = READY_TIMEOUT_MS,
-  podNetwork = true,
 ): Promise<ClusterAccess> {
   validateShape(shape);
   const name = shape.name;
@@ -106,7 +101,6 @@ export async function reshape(
     shape.nodes.map((n) => n.name),
     Date.now() + timeoutMs,
     progress,
-    podNetwork,
   );
   return provider.access(name);
 }

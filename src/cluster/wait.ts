@@ -15,9 +15,18 @@ const podReady = (pod: V1Pod) =>
   pod.status?.phase === 'Running' && (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
 
 /**
+ * The mark of a pod network parked on purpose: a kube-system DaemonSet (the cluster's CNI) whose
+ * pods must run on nodes labelled so, which none is. A lab that teaches installing a CNI parks
+ * the usual one this way, and the cluster counts as up without a pod network until it is back.
+ */
+export const PARKED_NETWORK = { key: 'kubelab.dev/pod-network', value: 'parked' } as const;
+
+export const isParkedNetwork = (ds: V1DaemonSet) => ds.spec?.template.spec?.nodeSelector?.[PARKED_NETWORK.key] === PARKED_NETWORK.value;
+
+/**
  * Pure: is a cluster ready, given what the API returned? Every named node Ready, every
- * kube-system workload complete. Without a pod network (a lab took it away on purpose), only
- * what runs on the nodes' own network counts: the control plane, kube-proxy, registered nodes.
+ * kube-system workload complete. With the pod network parked, only what runs on the nodes' own
+ * network counts: the control plane, kube-proxy, every node registered.
  */
 export function readiness(
   nodeNames: string[],
@@ -25,8 +34,8 @@ export function readiness(
   pods: V1Pod[],
   deployments: V1Deployment[],
   daemonSets: V1DaemonSet[],
-  podNetwork = true,
 ): Readiness {
+  const podNetwork = !daemonSets.some(isParkedNetwork);
   const waitingFor: string[] = [];
   for (const name of nodeNames) {
     const node = nodes.find((n) => n.metadata?.name === name);
@@ -51,13 +60,7 @@ export function readiness(
   return { ready: waitingFor.length === 0, waitingFor };
 }
 
-export async function waitForCluster(
-  access: ClusterAccess,
-  nodeNames: string[],
-  deadline: number,
-  progress: Progress,
-  podNetwork = true,
-): Promise<void> {
+export async function waitForCluster(access: ClusterAccess, nodeNames: string[], deadline: number, progress: Progress): Promise<void> {
   const { core, apps } = clients(loadKubeConfig(access.kubeconfig, access.context));
   let nodesReady = false;
   await pollUntil<true>(
@@ -68,10 +71,10 @@ export async function waitForCluster(
         apps.listNamespacedDeployment({ namespace: 'kube-system' }),
         apps.listNamespacedDaemonSet({ namespace: 'kube-system' }),
       ]);
-      const now = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items, podNetwork);
+      const now = readiness(nodeNames, nodes.items, pods.items, deployments.items, daemonSets.items);
       if (!nodesReady && now.waitingFor.every((w) => !w.startsWith('node '))) {
         nodesReady = true;
-        progress.mark?.('every node Ready');
+        progress.mark?.(daemonSets.items.some(isParkedNetwork) ? 'every node registered (pod network parked)' : 'every node Ready');
       }
       if (now.ready) {
         progress.mark?.('kube-system workloads ready');

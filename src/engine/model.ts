@@ -112,12 +112,6 @@ export interface Lab {
   needs?: NodeCapability[];
   /** The cluster the lab needs; unspecified fields take the default shape. */
   shape: LabShape;
-  /**
-   * The lab takes the cluster's pod network away on purpose (its nodes are NotReady until the
-   * learner installs one): starting it again waits for the control plane and registered nodes,
-   * not for Ready nodes and kube-system add-ons.
-   */
-  withoutPodNetwork?: boolean;
   /** Brings a fresh cluster to the lab's starting state. Must be idempotent. */
   setup(ctx: LabContext): Promise<void>;
   /**

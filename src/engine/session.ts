@@ -36,13 +36,11 @@ export async function startLab(lab: Lab, options: TargetOptions, progress: Progr
   const { provider, access } = target;
   requireCapabilities(provider, lab.needs ?? [], `lab "${lab.id}"`);
   const recorded = target.createdByKubelab ? provider.shapeOf(access.name) : undefined;
-  // Until other labs are cleared the cluster may lack its pod network (a lab took it away), so
-  // only the control plane is waited for; reshape waits for the whole cluster afterwards.
-  if (recorded) await up(provider, recorded, progress, undefined, false);
+  if (recorded) await up(provider, recorded, progress);
   if (target.createdByKubelab && !recorded) await up(provider, labShape(lab, access.name), progress);
   const ctx = await adminContext(target);
   await clearOtherLabs(lab, ctx, progress);
-  if (recorded) await reshape(provider, labShape(lab, access.name), progress, undefined, !lab.withoutPodNetwork);
+  if (recorded) await reshape(provider, labShape(lab, access.name), progress);
   progress.step(`setting up lab "${lab.id}"`);
   await lab.setup(ctx);
   return access;

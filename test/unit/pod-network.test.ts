@@ -1,22 +1,24 @@
 // The pod-network lab's verdicts as pure functions of API objects, flannel's manifest as the
 // node image carries it, and what a cluster without a pod network is waited for.
-import type { V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import {
   backendProblems,
   dialVerdict,
   echoProblems,
   inCidr,
+  lastChanged,
   netConfProblems,
   netConfSource,
   notReadyReasons,
   parseNetConf,
   ring,
   runsFlanneld,
+  staleFlanneld,
 } from '../../checks/pod-network/judge.ts';
 import { withoutUnbuildableBackends } from '../../src/cluster/kind/image/artifacts.ts';
 import { flannelManifest } from '../../src/cluster/kind/image/flannel.ts';
-import { readiness } from '../../src/cluster/wait.ts';
+import { PARKED_NETWORK, readiness } from '../../src/cluster/wait.ts';
 import { networkRows, podNetworkRows, podState, podsByNodeAndState } from '../../labs/components/pod-network.ts';
 
 const node = (name: string, podCIDR: string, extra: Partial<V1Node> = {}): V1Node => ({
@@ -91,13 +93,13 @@ describe('flannel’s configuration', () => {
     expect(netConfProblems(conf, '10.244.0.0/16')).toEqual([]);
   });
 
-  it('refuses upstream’s vxlan, another network, no backend (flannel’s udp), and what is not JSON', () => {
+  it('refuses upstream’s vxlan, another network, no backend, and what is not JSON', () => {
     const vxlan = parseNetConf(netConf('{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}'));
     expect(netConfProblems(vxlan, '10.244.0.0/16')).toEqual(['Backend.Type is vxlan, not host-gw']);
     const other = parseNetConf(netConf('{"Network": "10.100.0.0/16", "Backend": {"Type": "host-gw"}}'));
     expect(netConfProblems(other, '10.244.0.0/16')).toEqual(["Network is 10.100.0.0/16, not the cluster's pod network 10.244.0.0/16"]);
     const bare = parseNetConf(netConf('{"Network": "10.244.0.0/16"}'));
-    expect(netConfProblems(bare, '10.244.0.0/16')).toEqual(['Backend.Type is not set (flannel then uses udp), not host-gw']);
+    expect(netConfProblems(bare, '10.244.0.0/16')).toEqual(['Backend.Type is not set, not host-gw']);
     expect(netConfProblems(parseNetConf(netConf('{"Network": ')), '10.244.0.0/16')).toEqual([
       "flannel's net-conf.json is missing or not JSON",
     ]);
@@ -224,7 +226,7 @@ describe('flannel in the node image', () => {
   });
 });
 
-describe('a cluster without a pod network', () => {
+describe('a cluster whose pod network a lab parked', () => {
   const kubeProxy: V1Pod = {
     metadata: { name: 'kube-proxy-a' },
     spec: { hostNetwork: true, containers: [] },
@@ -232,20 +234,70 @@ describe('a cluster without a pod network', () => {
   };
   const coredns: V1Pod = { metadata: { name: 'coredns-a' }, spec: { containers: [] }, status: { phase: 'Pending' } };
   const nodes = [notReady('kub1', 'cni plugin not initialized')];
+  const cni = (nodeSelector?: Record<string, string>): V1DaemonSet => ({
+    metadata: { name: 'kubelab-net' },
+    spec: { selector: {}, template: { spec: { containers: [], nodeSelector } } },
+    status: { desiredNumberScheduled: 0, numberReady: 0, currentNumberScheduled: 0, numberMisscheduled: 0 },
+  });
+  const parked = cni({ [PARKED_NETWORK.key]: PARKED_NETWORK.value });
 
-  it('is ready for a lab once the control plane runs and every node registered', () => {
-    expect(readiness(['kub1'], nodes, [kubeProxy, coredns], [], [], false)).toEqual({ ready: true, waitingFor: [] });
-    expect(readiness(['kub1', 'kub2'], nodes, [kubeProxy], [], [], false).waitingFor).toEqual(['node kub2 registered']);
-    expect(readiness(['kub1'], nodes, [{ ...kubeProxy, status: { phase: 'Pending' } }], [], [], false).waitingFor).toEqual([
+  it('is ready once the control plane runs and every node registered', () => {
+    expect(readiness(['kub1'], nodes, [kubeProxy, coredns], [], [parked])).toEqual({ ready: true, waitingFor: [] });
+    expect(readiness(['kub1', 'kub2'], nodes, [kubeProxy], [], [parked]).waitingFor).toEqual(['node kub2 registered']);
+    expect(readiness(['kub1'], nodes, [{ ...kubeProxy, status: { phase: 'Pending' } }], [], [parked]).waitingFor).toEqual([
       'pod kube-proxy-a Running',
     ]);
   });
 
-  it('is not ready when a pod network is expected', () => {
-    expect(readiness(['kub1'], nodes, [kubeProxy, coredns], [], []).waitingFor).toEqual([
+  it('is not ready while its CNI runs, or is merely scheduled nowhere without the mark', () => {
+    expect(readiness(['kub1'], nodes, [kubeProxy, coredns], [], [cni()]).waitingFor).toEqual([
       'node kub1 Ready',
-      'kube-system add-ons',
+      'daemonset kubelab-net 0/0',
       'pod coredns-a Running',
+    ]);
+    expect(readiness(['kub1'], nodes, [kubeProxy], [], [cni({ other: 'label' })]).ready).toBe(false);
+  });
+});
+
+describe('flannel’s variants and stale starts', () => {
+  it('finds flanneld left to the image’s entrypoint, or wrapped in a shell', () => {
+    expect(runsFlanneld({ spec: { containers: [{ name: 'f', args: ['--ip-masq', '--kube-subnet-mgr'] }] } })).toBe(true);
+    expect(runsFlanneld({ spec: { containers: [{ name: 'f', command: ['sh', '-c'], args: ['exec /opt/bin/flanneld --ip-masq'] }] } })).toBe(
+      true,
+    );
+  });
+
+  it('reads net-conf.json mounted as a single file, and keys in any case as flannel’s JSON parser does', () => {
+    const pod = flannelPod();
+    const container = pod.spec!.containers[0]!;
+    container.volumeMounts = [{ name: 'flannel-cfg', mountPath: '/etc/kube-flannel/net-conf.json', subPath: 'net-conf.json' }];
+    expect(netConfSource(pod)).toBe('kube-flannel-cfg');
+    expect(netConfProblems(parseNetConf(netConf('{"network": "10.244.0.0/16", "backend": {"type": "host-gw"}}')), '10.244.0.0/16')).toEqual(
+      [],
+    );
+  });
+
+  it('counts a ConfigMap changed after flanneld started as not read yet', () => {
+    const configMap: V1ConfigMap = {
+      metadata: {
+        creationTimestamp: new Date('2026-11-30T10:00:00Z'),
+        managedFields: [{ manager: 'kubectl-edit', operation: 'Update', time: new Date('2026-11-30T10:05:00Z') }],
+      },
+    };
+    const changed = lastChanged(configMap)!;
+    expect(changed.toISOString()).toBe('2026-11-30T10:05:00.000Z');
+    const started = (at: string, name: string): V1Pod => ({
+      metadata: { name },
+      spec: { nodeName: 'kub1', containers: [] },
+      status: {
+        containerStatuses: [
+          { name: 'f', image: '', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date(at) } } },
+        ],
+      },
+    });
+    expect(staleFlanneld([started('2026-11-30T10:06:00Z', 'new')], changed)).toEqual([]);
+    expect(staleFlanneld([started('2026-11-30T10:01:00Z', 'old')], changed)).toEqual([
+      'old on kub1 started before its ConfigMap last changed, so it runs what it read then',
     ]);
   });
 });
