@@ -18,13 +18,13 @@ describe.runIf(real)('etcd-backup on kind', () => {
   /** A command on the control-plane machine, as over ssh. */
   const onKub1 = (command: string) => sh(new KindProvider().nodes.shell(target.name, 'kub1').run(command));
   /** Checks again until the API server answers after a restart, and `done` holds. */
-  const settled = (done: (s: Record<string, string>, results: CheckResult[]) => boolean) =>
+  const settled = (done: (s: Record<string, string>, results: CheckResult[]) => boolean, timeoutMs = 240_000) =>
     eventually(
       async () => {
         const results = await check();
         return done(statuses(results), results) && results;
       },
-      240_000,
+      timeoutMs,
       2_000,
     );
 
@@ -70,7 +70,8 @@ describe.runIf(real)('etcd-backup on kind', () => {
     await resetLab(lab, 'restore', target);
     expect(statuses(await check())).toMatchObject({ 'new-data-dir': 'fail' });
     await solveLab(lab, 'restore', target);
-    const done = await settled((s) => Object.values(s).every((v) => v === 'pass'));
+    // A second restore on a busy 2-core CI machine once took longer than 240 s to settle.
+    const done = await settled((s) => Object.values(s).every((v) => v === 'pass'), 420_000);
     expect(reasonOf(done, 'new-data-dir')).toMatch(/^etcd runs from \/var\/lib\/etcd-restored-\d+$/);
   }, 600_000);
 });
