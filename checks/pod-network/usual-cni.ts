@@ -3,7 +3,15 @@
 // kube-system in case a learner deletes it, and given back for the lab that comes next.
 import type { V1ConfigMap, V1DaemonSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { ignoreNotFound, PARKED_NETWORK, pollUntil, readObject, UserError, type LabContext } from '../../src/engine/sdk.ts';
+import {
+  ignoreNotFound,
+  isParkedNetwork,
+  PARKED_NETWORK,
+  pollUntil,
+  readObject,
+  UserError,
+  type LabContext,
+} from '../../src/engine/sdk.ts';
 import { USUAL_CNI } from './constants.ts';
 
 const WAIT_MS = 180_000;
@@ -11,8 +19,8 @@ const WAIT_MS = 180_000;
 const readUsual = (ctx: LabContext) =>
   ignoreNotFound(ctx.apps.readNamespacedDaemonSet({ name: USUAL_CNI.name, namespace: USUAL_CNI.namespace }));
 
-export const isParked = (ds: V1DaemonSet | undefined) =>
-  ds?.spec?.template.spec?.nodeSelector?.[PARKED_NETWORK.key] === PARKED_NETWORK.value;
+/** Whether the usual CNI is parked: the mark readiness reads, so both agree. */
+export const isParked = (ds: V1DaemonSet | undefined) => ds !== undefined && isParkedNetwork(ds);
 
 async function setNodeSelector(ctx: LabContext, selector: Record<string, string> | null): Promise<void> {
   const patch = { spec: { template: { spec: { nodeSelector: selector } } } };

@@ -22,7 +22,7 @@ export { ensureBinaries, versions } from '../binaries/index.ts';
 
 // The cluster facts labs build on: node roles and readiness, the default shape, the workload image.
 export { isReady, KWOK_ANNOTATION, rolesOf, SHORTCUT_ANNOTATION } from '../cluster/nodes.ts';
-export { PARKED_NETWORK } from '../cluster/wait.ts';
+export { isParkedNetwork, PARKED_NETWORK } from '../cluster/wait.ts';
 export { DEFAULT_MAX_PODS, defaultShape, nthAddress, parseNodes } from '../cluster/shape.ts';
 export { WORKLOAD_IMAGE, workloadContainer } from '../cluster/workload.ts';
 

@@ -42,9 +42,9 @@ async function run(what: string, command: Promise<{ exitCode: number | null; std
     throw new UserError(`${what} failed: ${lastLine(result.stderr)}`, { fix: 'fix the cause and run kubelab image build again' });
 }
 
-/** Where the Go module cache holds a module of the tools module's build list. */
-export async function moduleDir(module: string): Promise<string> {
-  const out = await $({ cwd: toolsDir })`go mod download -json ${module}`;
+/** Where the Go module cache holds a module of a recipe module's build list (tools/ unless told). */
+export async function moduleDir(module: string, cwd = toolsDir): Promise<string> {
+  const out = await $({ cwd })`go mod download -json ${module}`;
   return (JSON.parse(out.stdout) as { Dir: string }).Dir;
 }
 
@@ -80,8 +80,7 @@ export function buildFlannel(progress: Progress): Promise<string> {
     const work = join(dir, 'src');
     await mkdir(work);
     for (const file of ['go.mod', 'go.sum']) await copyFile(join(flannelDir, file), join(work, file));
-    const upstream = await $({ cwd: work })`go mod download -json github.com/flannel-io/flannel`;
-    const main = await readFile(join((JSON.parse(upstream.stdout) as { Dir: string }).Dir, 'main.go'), 'utf8');
+    const main = await readFile(join(await moduleDir('github.com/flannel-io/flannel', flannelDir), 'main.go'), 'utf8');
     await writeFile(join(work, 'main.go'), withoutUnbuildableBackends(main));
     const versioned = `${ldflags} -X github.com/flannel-io/flannel/pkg/version.Version=${version}`;
     const go = $({ cwd: work, env: goEnv(), nothrow: true });
@@ -99,8 +98,7 @@ export function buildFlannel(progress: Progress): Promise<string> {
 
 /** upstream's kube-flannel.yml, from the pinned module. */
 export async function upstreamFlannelManifest(): Promise<string> {
-  const out = await $({ cwd: flannelDir })`go mod download -json github.com/flannel-io/flannel`;
-  return readFile(join((JSON.parse(out.stdout) as { Dir: string }).Dir, 'Documentation', 'kube-flannel.yml'), 'utf8');
+  return readFile(join(await moduleDir('github.com/flannel-io/flannel', flannelDir), 'Documentation', 'kube-flannel.yml'), 'utf8');
 }
 
 export function buildCrictl(progress: Progress): Promise<string> {
