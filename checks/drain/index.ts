@@ -3,7 +3,7 @@
 // again. A PodDisruptionBudget that allows no eviction yet, a pod nobody manages and a pod with
 // an emptyDir make the drain refuse until the learner decides; a watcher started with the lab
 // records availability and how each pod left, so the checks can tell evictions from deletions.
-import { defineLab } from '../../src/engine/sdk.ts';
+import { defineLab, removeNamespace } from '../../src/engine/sdk.ts';
 import { NAMESPACE, RECORD } from './constants.ts';
 import { drainNode } from './drain-node.ts';
 import { readNode, restoreNodes } from './nodes.ts';
@@ -25,7 +25,7 @@ export default defineLab({
     // Deleting the record stops its watcher; a node left cordoned or deleted would take no other lab's pods.
     // Without node operations (a cluster kubelab did not make) a deleted kub2 cannot come back here.
     await ctx.kubectl(['delete', 'configmap', RECORD.name, '-n', RECORD.namespace, '--ignore-not-found']);
-    await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=300s']);
+    await removeNamespace(ctx, NAMESPACE);
     if (ctx.nodes || (await readNode(ctx))) await restoreNodes(ctx);
   },
   exercises: [drainNode, restoreToolbox, rebuildNode],

@@ -3,7 +3,7 @@
 // the DaemonSet and DNS pods on a worker use some of those slots; raising the kubelet's max pods
 // to 250 lets all 800 run. The learner finds the numbers with kubectl, then raises maxPods in
 // each worker's kubelet configuration file and restarts the kubelet.
-import { defineLab } from '../../src/engine/sdk.ts';
+import { defineLab, removeNamespace } from '../../src/engine/sdk.ts';
 import { ANSWERS, NAMESPACE, STALL } from './constants.ts';
 import { observeStall } from './observe-stall.ts';
 import { raiseMaxPods } from './raise-max-pods.ts';
@@ -23,7 +23,7 @@ export default defineLab({
   },
   async teardown(ctx) {
     // The replicas fill every worker: another lab would find no room.
-    await ctx.kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true', '--timeout=300s']);
+    await removeNamespace(ctx, NAMESPACE);
     await ctx.kubectl(['delete', 'configmap', STALL.name, ANSWERS.name, '-n', STALL.namespace, '--ignore-not-found']);
     // kubeadm copies its ConfigMap into the file of every node that joins later. Only on clusters
     // kubelab made: elsewhere a maxPods there is the administrator's own.

@@ -7,6 +7,7 @@ export type { NodeShell } from '../cluster/provider.ts';
 export { kubeletConfigz, type KubeletConfigz } from './kubelet.ts';
 export { eventsWithReason, ignoreNotFound, isDaemonSetPod, isPodReady, lastApplied, podsPerNode, readObject, wordsOf } from './helpers.ts';
 export { namespaceManifests } from './manifests.ts';
+export { removeNamespace } from './namespaces.ts';
 export { servedCertificate, servingCertificate } from './tls.ts';
 export { podProxyGet, type ProxyAnswer } from './proxy.ts';
 export { CONTROL_PLANE_NODE, onControlPlane } from './machine.ts';

@@ -2,7 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiException } from '@kubernetes/client-node';
 import { checkerKubeConfig } from '../../src/engine/identity.ts';
-import { checkContext } from '../../src/engine/context.ts';
+import { adminContext, checkContext } from '../../src/engine/context.ts';
+import { ignoreNotFound } from '../../src/engine/helpers.ts';
+import { removeNamespace } from '../../src/engine/namespaces.ts';
+import { resolveTarget } from '../../src/target.ts';
 import { defineLab, fail } from '../../src/engine/model.ts';
 import { runCheck } from '../../src/engine/run.ts';
 import { silentProgress } from '../../src/progress.ts';
@@ -70,6 +73,23 @@ describe('checker engine', () => {
     expect(result.status).toBe('fail');
     expect(looks).toBeGreaterThan(3);
     expect(result.reason).toBe(`expected a thing; found look ${looks} (still so after 1 s)`);
+  });
+
+  it("a lab's namespace goes at teardown even when no kubelet lets its pods go: they are deleted by force once patience ends", async () => {
+    // A Node that nothing plays: its pod can never be confirmed stopped, as on a hung kubelet.
+    await cluster.core.createNode({ body: { metadata: { name: 'ghost' } } });
+    await cluster.core.createNamespace({ body: { metadata: { name: 'stuck' } } });
+    await cluster.core.createNamespacedPod({
+      namespace: 'stuck',
+      body: { metadata: { name: 'held' }, spec: { nodeName: 'ghost', containers: [{ name: 'c', image: 'none' }] } },
+    });
+    const ctx = await adminContext(resolveTarget({ name: NAME, provider: 'local' }, 'write'));
+    await expect(removeNamespace(ctx, 'stuck', { patienceMs: 60_000, timeoutMs: 4_000 })).rejects.toThrow(
+      /waiting for namespace stuck to be deleted \(last seen: pods left: 1 on ghost\)/,
+    );
+    await removeNamespace(ctx, 'stuck', { patienceMs: 0, timeoutMs: 60_000 });
+    expect(await ignoreNotFound(cluster.core.readNamespace({ name: 'stuck' }))).toBeUndefined();
+    await cluster.core.deleteNode({ name: 'ghost' });
   });
 
   it('the CLI names an unreachable cluster and how to start it', async () => {
