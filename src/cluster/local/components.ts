@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { Binaries } from '../../binaries/index.ts';
 import type { Component } from '../../binaries/versions.ts';
@@ -8,6 +9,8 @@ import type { ClusterShape } from '../shape.ts';
 import type { HealthCheck } from './health.ts';
 import type { Ports } from './ports.ts';
 import { paths } from './state.ts';
+
+const kwokOptions = fileURLToPath(new URL('./kwok.yaml', import.meta.url));
 
 export interface ComponentSpec {
   name: string;
@@ -52,6 +55,7 @@ export async function specsFromManifests(name: string, shape: ClusterShape, port
       // kwok plays every node's kubelet, so it uses the cluster-admin credentials kubeadm reserves for the control plane.
       `--kubeconfig=${join(p.kubeconfigDir, 'super-admin.conf')}`,
       `--config=${binaries.kwokStages}`,
+      `--config=${kwokOptions}`,
       `--manage-nodes-with-annotation-selector=${KWOK_ANNOTATION}=fake`,
       `--server-address=127.0.0.1:${ports.kwok}`,
       // Nodes report a loopback address, so nothing ever dials an address off this machine.
