@@ -31,8 +31,9 @@ export async function removeNamespace(ctx: LabContext, name: string, options: Re
     async () => {
       if (!(await ignoreNotFound(ctx.core.readNamespace({ name })))) return { value: true };
       const pods = (await ctx.core.listNamespacedPod({ namespace: name })).items;
-      if (pods.length > 0 && Date.now() > forceAfter) {
+      if (!forced && pods.length > 0 && Date.now() > forceAfter) {
         // What `kubectl delete --force` is for: the kubelets stop the containers when they next look.
+        // Once is enough: a terminating namespace takes no new pods.
         await ctx.kubectl(['delete', 'pods', '--all', '-n', name, '--grace-period=0', '--force', '--wait=false']);
         forced = true;
       }
