@@ -1,10 +1,10 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { defineLab, fail, pass, type Lab } from '../../src/engine/model.ts';
+import { defineLab, fail, pass, type CheckContext, type Lab } from '../../src/engine/model.ts';
 import { describeMismatch, matchObject } from '../../src/engine/match.ts';
 import { classroom, human, json, junit } from '../../src/engine/report.ts';
-import type { CheckResult } from '../../src/engine/run.ts';
+import { runChecks, type CheckResult } from '../../src/engine/run.ts';
 import { ignoreNotFound, lastApplied } from '../../src/engine/helpers.ts';
 import { namespaceManifests } from '../../src/engine/manifests.ts';
 
@@ -83,6 +83,51 @@ describe('lab definitions', () => {
     expect(() => defineLab(lab({ exercises: [{ ...good, checks: [{ ...good.checks[0]!, hint: '' }] }] }))).toThrow(
       /checks\[0\]\.hint is missing/,
     );
+  });
+});
+
+describe("running a lab's checks", () => {
+  // Each check logs when it starts and ends; the first ends only once the last has started.
+  it('runs them side by side and reports them in definition order', async () => {
+    const log: string[] = [];
+    let lastStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      lastStarted = resolve;
+    });
+    const check = (id: string, body: () => Promise<void>) => ({
+      id,
+      title: id,
+      points: 1,
+      hint: 'h',
+      run: async () => {
+        log.push(`start ${id}`);
+        await body();
+        log.push(`end ${id}`);
+        return id === 'b' ? fail('b', 'not b') : pass(id);
+      },
+    });
+    const exercise = (id: string, checks: ReturnType<typeof check>[]) => ({
+      id,
+      title: id,
+      task: 'do',
+      solve: async () => {},
+      reset: async () => {},
+      checks,
+    });
+    const lab = defineLab({
+      id: 'l',
+      title: 'L',
+      summary: '',
+      shape: {},
+      setup: async () => {},
+      exercises: [
+        exercise('one', [check('a', () => started), check('b', async () => {})]),
+        exercise('two', [check('c', async () => lastStarted())]),
+      ],
+    });
+    const results = await runChecks(lab, lab.exercises, {} as CheckContext, { timeoutMs: 0 });
+    expect(results.map((r) => `${r.exercise}/${r.check} ${r.status}`)).toEqual(['one/a pass', 'one/b fail', 'two/c pass']);
+    expect(log.indexOf('start c')).toBeLessThan(log.indexOf('end a'));
   });
 });
 
