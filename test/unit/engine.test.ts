@@ -48,26 +48,27 @@ describe('partial matching', () => {
   });
 });
 
-describe('lab definitions', () => {
-  const lab = (patch: Partial<Lab>): Lab => ({
-    id: 'l',
-    title: 'L',
-    summary: '',
-    shape: {},
-    setup: async () => {},
-    exercises: [
-      {
-        id: 'e',
-        title: 'E',
-        task: 'do',
-        solve: async () => {},
-        reset: async () => {},
-        checks: [{ id: 'c', title: 'C', points: 1, hint: 'h', run: async () => pass('ok') }],
-      },
-    ],
-    ...patch,
-  });
+/** A well-formed lab of one exercise and one check; patch what a test needs. */
+const lab = (patch: Partial<Lab>): Lab => ({
+  id: 'l',
+  title: 'L',
+  summary: '',
+  shape: {},
+  setup: async () => {},
+  exercises: [
+    {
+      id: 'e',
+      title: 'E',
+      task: 'do',
+      solve: async () => {},
+      reset: async () => {},
+      checks: [{ id: 'c', title: 'C', points: 1, hint: 'h', run: async () => pass('ok') }],
+    },
+  ],
+  ...patch,
+});
 
+describe('lab definitions', () => {
   it('accepts a well-formed lab', () => {
     expect(defineLab(lab({})).id).toBe('l');
   });
@@ -114,18 +115,15 @@ describe("running a lab's checks", () => {
       reset: async () => {},
       checks,
     });
-    const lab = defineLab({
-      id: 'l',
-      title: 'L',
-      summary: '',
-      shape: {},
-      setup: async () => {},
-      exercises: [
-        exercise('one', [check('a', () => started), check('b', async () => {})]),
-        exercise('two', [check('c', async () => lastStarted())]),
-      ],
-    });
-    const results = await runChecks(lab, lab.exercises, {} as CheckContext, { timeoutMs: 0 });
+    const solved = defineLab(
+      lab({
+        exercises: [
+          exercise('one', [check('a', () => started), check('b', async () => {})]),
+          exercise('two', [check('c', async () => lastStarted())]),
+        ],
+      }),
+    );
+    const results = await runChecks(solved, solved.exercises, {} as CheckContext, { timeoutMs: 0 });
     expect(results.map((r) => `${r.exercise}/${r.check} ${r.status}`)).toEqual(['one/a pass', 'one/b fail', 'two/c pass']);
     expect(log.indexOf('start c')).toBeLessThan(log.indexOf('end a'));
   });
