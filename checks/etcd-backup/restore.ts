@@ -22,6 +22,8 @@ import { onControlPlane } from './shell.ts';
 const SETTLE_MS = 30_000;
 const SNAPSHOT = '/var/lib/etcd-snapshot.db';
 const RESTORED = '/var/lib/etcd-restored';
+/** Far past any revision a lab cluster hands out, as Kubernetes' own restore instructions suggest. */
+const BUMP = 1_000_000_000;
 
 /** Why there is nothing to judge yet: a cluster still on its old data directory has not been restored. */
 async function notRestored(ctx: CheckContext, wanted: string): Promise<Observation | undefined> {
@@ -93,7 +95,7 @@ export const restore: Exercise = {
       id: 'new-data-dir',
       title: 'etcd runs from the restored data directory',
       points: 2,
-      hint: `etcdutl snapshot restore writes a new data directory (--data-dir); the kubelet runs etcd from ${ETCD.manifest}, and the etcd-data volume there says which directory of the machine it uses`,
+      hint: `etcdutl snapshot restore writes a new data directory (--data-dir); the kubelet runs etcd from ${ETCD.manifest}, and the etcd-data volume there says which directory of the machine it uses. If crictl shows etcd on the new directory but its mirror pod says otherwise or is missing, the kubelet is working from a stale picture: restart it once the API server is back`,
       timeoutMs: SETTLE_MS,
       run: checkDataDir,
     },
@@ -126,7 +128,10 @@ export const restore: Exercise = {
       [
         `M=${ETCD.manifest} && NAME=$(sed -n 's/.*--name=//p' $M) && PEER=$(sed -n 's/.*--initial-advertise-peer-urls=//p' $M)`,
         `OLD=$(awk '/mountPath:/{p=""} /^ *path:/{p=$NF} /name: etcd-data *$/ && p {print p; exit}' $M) && NEW=${RESTORED}-$(date +%s)`,
-        `etcdutl snapshot restore ${SNAPSHOT} --data-dir "$NEW" --name "$NAME" --initial-cluster "$NAME=$PEER" --initial-advertise-peer-urls "$PEER"`,
+        // The restored revision counter starts below what every watcher has already seen: bumped
+        // past it, with the gap marked compacted, each watcher lists afresh instead of resuming
+        // and silently missing changes (a kubelet that misses its mirror pod never makes it again).
+        `etcdutl snapshot restore ${SNAPSHOT} --data-dir "$NEW" --name "$NAME" --initial-cluster "$NAME=$PEER" --initial-advertise-peer-urls "$PEER" --bump-revision ${BUMP} --mark-compacted`,
         `sed -i "s#$OLD\\$#$NEW#" $M`,
         // The kubelet notices the changed manifest and starts etcd again on the new directory.
         `timeout 120 sh -c "until crictl ps -q --name '^etcd\\$' | xargs -r crictl inspect | grep -q $NEW; do sleep 2; done"`,

@@ -48,7 +48,7 @@ describe.runIf(real)('etcd-backup on kind', () => {
     sh('kubectl delete namespace orders --wait=true');
     onKub1(
       'M=/etc/kubernetes/manifests/etcd.yaml && NAME=$(sed -n "s/.*--name=//p" $M) && PEER=$(sed -n "s/.*--initial-advertise-peer-urls=//p" $M) && ' +
-        'etcdutl snapshot restore /root/before.db --data-dir /var/lib/etcd-from-backup --name "$NAME" --initial-cluster "$NAME=$PEER" --initial-advertise-peer-urls "$PEER" && ' +
+        'etcdutl snapshot restore /root/before.db --data-dir /var/lib/etcd-from-backup --name "$NAME" --initial-cluster "$NAME=$PEER" --initial-advertise-peer-urls "$PEER" --bump-revision=500000000 --mark-compacted=true && ' +
         // Only the volume's path on the machine changes; inside the container etcd still sees its old path.
         // (mountPath is spelt with a capital P, so only the hostPath line matches.)
         'sed -i "s#^\\( *\\)path: /var/lib/etcd\\$#\\1path: /var/lib/etcd-from-backup#" $M',
