@@ -8,11 +8,15 @@ import { $ } from '../exec.ts';
 import { UserError } from '../errors.ts';
 import { packageRoot } from '../paths.ts';
 import type { Progress } from '../progress.ts';
-import { components, KWOK_STAGES, versions } from './versions.ts';
+import { type Component, components, KWOK_STAGES, versions } from './versions.ts';
 
 const toolsDir = join(packageRoot, 'tools');
 const mainPackage = './cmd/kubelab-components';
 export const multiCallBinary = 'kubelab-components';
+/** The long-running local components only: started from it, none pays for kubelet's or kubectl's packages. */
+const serversPackage = './cmd/kubelab-servers';
+const serversBinary = 'kubelab-servers';
+const servers: readonly Component[] = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kwok'];
 
 // Static, like Kubernetes' release binaries: the same binary then runs on any Linux host
 // and inside the kind node and component images, whatever their C library. `go list` needs it
@@ -39,7 +43,8 @@ export function versionLdflags(version: string = versions.kubernetes): string {
 /** The cache key of a source build: the versions plus a digest of the recipe, so a changed recipe rebuilds. */
 export function sourceBuildKey(): string {
   const digest = createHash('sha256');
-  for (const file of ['go.mod', 'go.sum', join(mainPackage, 'main.go')]) digest.update(readFileSync(join(toolsDir, file)));
+  const recipe = ['go.mod', 'go.sum', join(mainPackage, 'main.go'), join(serversPackage, 'main.go'), 'internal/multicall/multicall.go'];
+  for (const file of recipe) digest.update(readFileSync(join(toolsDir, file)));
   digest.update(versionLdflags());
   digest.update('CGO_ENABLED=0');
   return `${versions.kubernetes}-src-${digest.digest('hex').slice(0, 10)}`;
@@ -54,7 +59,10 @@ export async function hasGo(): Promise<boolean> {
   }
 }
 
-/** Builds every component into one multi-call binary in binDir, with a symlink per component name. */
+/**
+ * Builds every component into one multi-call binary in binDir, and the local cluster's servers
+ * into a second, smaller one, with a symlink per component name.
+ */
 export async function buildFromSource(binDir: string, progress: Progress): Promise<void> {
   const staging = `${binDir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
@@ -64,8 +72,8 @@ export async function buildFromSource(binDir: string, progress: Progress): Promi
   );
   const started = Date.now();
   const packages = await listPackages();
-  await goBuild(join(staging, multiCallBinary), packages, progress);
-  for (const name of components) await symlink(multiCallBinary, join(staging, name));
+  await goBuild(staging, packages, progress);
+  for (const name of components) await symlink(servers.includes(name) ? serversBinary : multiCallBinary, join(staging, name));
   const stages = await $({ quiet: true })`${join(staging, multiCallBinary)} kwok-stages`;
   await writeFile(join(staging, KWOK_STAGES), stages.stdout);
   try {
@@ -96,20 +104,22 @@ export function roughly(ms: number): string {
 
 interface Packages {
   total: number;
-  /** The main package: go compiles it last, and then links. */
-  main: string;
+  /** The main packages: go compiles each after everything it imports, and then links. */
+  mains: string[];
 }
 
 async function listPackages(): Promise<Packages> {
-  const out = await $({ cwd: toolsDir, env: goEnv(), quiet: true })`go list -deps ${mainPackage}`;
-  // -deps lists every package after the ones it imports: the main package comes last.
-  const lines = out.stdout.split('\n').filter(Boolean);
-  return { total: lines.length, main: lines.at(-1) ?? '' };
+  const deps = await $({ cwd: toolsDir, env: goEnv(), quiet: true })`go list -deps ${mainPackage} ${serversPackage}`;
+  const mains = await $({ cwd: toolsDir, env: goEnv(), quiet: true })`go list ${mainPackage} ${serversPackage}`;
+  const lines = (text: string) => text.split('\n').filter(Boolean);
+  return { total: lines(deps.stdout).length, mains: lines(mains.stdout) };
 }
 
-function goBuild(output: string, packages: Packages, progress: Progress): Promise<void> {
+/** Both binaries in one go build: it compiles the packages they share once, and links the two side by side. */
+function goBuild(outputDir: string, packages: Packages, progress: Progress): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('go', ['build', '-v', '-trimpath', '-ldflags', versionLdflags(), '-o', output, mainPackage], {
+    const args = ['build', '-v', '-trimpath', '-ldflags', versionLdflags(), '-o', `${outputDir}/`, mainPackage, serversPackage];
+    const child = spawn('go', args, {
       cwd: toolsDir,
       env: goEnv(),
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -123,7 +133,7 @@ function goBuild(output: string, packages: Packages, progress: Progress): Promis
         // Paced from the first package compiled: go loads every package before it compiles one.
         firstAt ||= Date.now();
         // A step, not an update: on a pipe an update may be held back, and linking is a long step of its own.
-        if (line === packages.main) progress.step(`linking ${multiCallBinary}…`);
+        if (packages.mains.includes(line)) progress.step(`linking ${line.split('/').at(-1)}…`);
         else progress.update(compileProgress(compiled, packages.total, Date.now() - firstAt));
       } else {
         errors.push(line);

@@ -9,14 +9,11 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	_ "time/tzdata" // CronJob time zones, as upstream kube-apiserver and kube-controller-manager do
 
 	"context"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"go.etcd.io/etcd/etcdctl/v3/ctlv3"
 	"go.etcd.io/etcd/etcdutl/v3/etcdutl"
 	"go.etcd.io/etcd/pkg/v3/cobrautl"
@@ -38,14 +35,13 @@ import (
 	nodefast "sigs.k8s.io/kwok/kustomize/stage/node/fast"
 	nodeheartbeatwithlease "sigs.k8s.io/kwok/kustomize/stage/node/heartbeat-with-lease"
 	podfast "sigs.k8s.io/kwok/kustomize/stage/pod/fast"
-	"sigs.k8s.io/kwok/pkg/config"
 	kwokcmd "sigs.k8s.io/kwok/pkg/kwok/cmd"
 	kwokctlcmd "sigs.k8s.io/kwok/pkg/kwokctl/cmd"
 	_ "sigs.k8s.io/kwok/pkg/kwokctl/runtime/binary"
-	"sigs.k8s.io/kwok/pkg/log"
-	"sigs.k8s.io/kwok/pkg/utils/signals"
 
 	_ "k8s.io/client-go/plugin/pkg/client/auth"
+
+	"kubelab.dev/tools/internal/multicall"
 )
 
 var commands = map[string]func(){
@@ -59,9 +55,9 @@ var commands = map[string]func(){
 	"etcd":                    func() { etcdmain.Main(os.Args) },
 	"etcdctl":                 ctlv3.MustStart,
 	"etcdutl":                 runEtcdutl,
-	"kwok":                    func() { runKwok(kwokcmd.NewCommand) },
-	"kwok-controller":         func() { runKwok(kwokcmd.NewCommand) }, // the name kwokctl gives it
-	"kwokctl":                 func() { runKwok(kwokctlcmd.NewCommand) },
+	"kwok":                    func() { multicall.Kwok(kwokcmd.NewCommand) },
+	"kwok-controller":         func() { multicall.Kwok(kwokcmd.NewCommand) }, // the name kwokctl gives it
+	"kwokctl":                 func() { multicall.Kwok(kwokctlcmd.NewCommand) },
 	"kwok-stages":             printKwokStages,
 }
 
@@ -110,46 +106,4 @@ func runEtcdutl() {
 	}
 }
 
-func runKwok(newCommand func(context.Context) *cobra.Command) {
-	// Kubernetes' packages register a non-boolean --version on the global pflag set
-	// at init; cobra would merge it into kwok's commands and break kwok's own --version.
-	pflag.CommandLine = pflag.NewFlagSet(os.Args[0], pflag.ExitOnError)
-	flagset := pflag.NewFlagSet("global", pflag.ContinueOnError)
-	flagset.ParseErrorsAllowlist.UnknownFlags = true
-	flagset.Usage = func() {}
-	ctx := signals.SetupSignalContext()
-	ctx, logger := log.InitFlags(ctx, flagset)
-	ctx, err := config.InitFlags(ctx, flagset)
-	if err != nil {
-		_, _ = os.Stderr.Write([]byte(flagset.FlagUsages()))
-		logger.Error("Init config flags", "err", err)
-		os.Exit(1)
-	}
-	command := newCommand(ctx)
-	command.PersistentFlags().AddFlagSet(flagset)
-	if err := command.ExecuteContext(ctx); err != nil {
-		logger.Error("Execute exit", "err", err)
-		os.Exit(1)
-	}
-}
-
-func main() {
-	if run, ok := commands[filepath.Base(os.Args[0])]; ok {
-		run()
-		return
-	}
-	if len(os.Args) > 1 {
-		if run, ok := commands[os.Args[1]]; ok {
-			os.Args = append([]string{os.Args[1]}, os.Args[2:]...)
-			run()
-			return
-		}
-	}
-	names := make([]string, 0, len(commands))
-	for name := range commands {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	fmt.Fprintf(os.Stderr, "usage: kubelab-components <%s> [args...] (or call it through a symlink of that name)\n", names)
-	os.Exit(2)
-}
+func main() { multicall.Main("kubelab-components", commands) }
