@@ -30,5 +30,6 @@ func main() {
 		"kube-scheduler":          func() { os.Exit(cli.Run(scheduler.NewSchedulerCommand())) },
 		"etcd":                    func() { etcdmain.Main(os.Args) },
 		"kwok":                    func() { multicall.Kwok(kwokcmd.NewCommand) },
+		"kwok-controller":         func() { multicall.Kwok(kwokcmd.NewCommand) }, // the name kwokctl gives it
 	})
 }
