@@ -109,10 +109,13 @@ interface Packages {
 }
 
 async function listPackages(): Promise<Packages> {
-  const deps = await $({ cwd: toolsDir, env: goEnv(), quiet: true })`go list -deps ${mainPackage} ${serversPackage}`;
-  const mains = await $({ cwd: toolsDir, env: goEnv(), quiet: true })`go list ${mainPackage} ${serversPackage}`;
-  const lines = (text: string) => text.split('\n').filter(Boolean);
-  return { total: lines(deps.stdout).length, mains: lines(mains.stdout) };
+  const format = '{{.Name}} {{.ImportPath}}';
+  const out = await $({ cwd: toolsDir, env: goEnv(), quiet: true })`go list -deps -f ${format} ${mainPackage} ${serversPackage}`;
+  const packages = out.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' '));
+  return { total: packages.length, mains: packages.filter(([name]) => name === 'main').map(([, path]) => path ?? '') };
 }
 
 /** Both binaries in one go build: it compiles the packages they share once, and links the two side by side. */
