@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -20,6 +23,7 @@ import (
 // Main runs the command named by the symlink the binary was called through or,
 // failing that, by its first argument.
 func Main(binary string, commands map[string]func()) {
+	settleGC()
 	if run, ok := commands[filepath.Base(os.Args[0])]; ok {
 		run()
 		return
@@ -62,4 +66,25 @@ func Kwok(newCommand func(context.Context) *cobra.Command) {
 		logger.Error("Execute exit", "err", err)
 		os.Exit(1)
 	}
+}
+
+// settleGC lowers the collector's target (GOGC) once a process has started, when
+// KUBELAB_GOGC_SETTLED and KUBELAB_GOGC_SETTLE_AFTER say to what and when: a
+// server's start-up makes much short-lived garbage, and collecting it at a low
+// GOGC cost the API server about 2 s of CPU on a 2-core machine, while what a
+// cluster holds afterwards is what decides how many fit on one machine.
+func settleGC() {
+	percent, err := strconv.Atoi(os.Getenv("KUBELAB_GOGC_SETTLED"))
+	if err != nil {
+		return
+	}
+	after, err := time.ParseDuration(os.Getenv("KUBELAB_GOGC_SETTLE_AFTER"))
+	if err != nil {
+		return
+	}
+	go func() {
+		time.Sleep(after)
+		debug.SetGCPercent(percent)
+		debug.FreeOSMemory() // collect now and hand the start-up's heap back at once
+	}()
 }
