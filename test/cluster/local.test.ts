@@ -71,6 +71,14 @@ describe('local provider', () => {
     expect(groupVersions).not.toContain('rbac.authorization.k8s.io/v1beta1');
   });
 
+  it("starts the API server at Go's default GOGC and lowers it to 25 once started", async () => {
+    const log = readFileSync(join(paths(NAME).logs, 'kube-apiserver.log'), 'utf8');
+    expect(log).toMatch(/"Golang settings" GOGC=""/);
+    // Go's runtime reports its GOGC among the API server's own metrics.
+    const gogc = () => /^go_gc_gogc_percent (\d+)$/m.exec(cluster.kubectl('get', '--raw', '/metrics').stdout)?.[1];
+    expect(await eventually(async () => gogc() === '25' && '25', 60_000, 1000)).toBe('25');
+  });
+
   it('looks like a kubeadm cluster: kubeadm-config, cluster-info, a bootstrap token, CoreDNS and kube-proxy', async () => {
     const kubeadmConfig = await cluster.core.readNamespacedConfigMap({ name: 'kubeadm-config', namespace: 'kube-system' });
     expect(kubeadmConfig.data?.ClusterConfiguration).toContain('podSubnet: 10.244.0.0/16');

@@ -41,7 +41,11 @@ export async function startCluster(clusterShape: ClusterShape): Promise<TestClus
     provider,
     access,
     kubectl(...args: string[]) {
-      const result = spawnSync(kubectlPath, ['--kubeconfig', access.kubeconfig, ...args], { encoding: 'utf8', timeout: 120_000 });
+      const result = spawnSync(kubectlPath, ['--kubeconfig', access.kubeconfig, ...args], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        maxBuffer: 64 << 20,
+      });
       return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     },
   };
