@@ -17,7 +17,7 @@ stop_grace=10       # seconds a component gets to exit after SIGTERM before SIGK
 max_backoff_ms=10000
 
 mkdir -p status.d
-rm -f status.d/*.json status.d/.ready-*
+rm -f status.d/*.json
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 json_string() {
@@ -59,13 +59,16 @@ ready() { # url ca
   fi
 }
 
-# Components waiting on the same URL leave the polling to the first of them and watch for its
-# marker file: the API server starts on a 2-core machine with every CPU cycle counting, and three
-# curl processes every 25 ms took about 2.5 s of CPU from it.
-first_waiting_on() { # url
-  local j
-  for j in "${!ready_urls[@]}"; do
-    [ "${ready_urls[$j]}" = "$1" ] && { printf '%s' "$j"; return; }
+# Starts each waiting component once its URL answers (the API server's /readyz, for its clients),
+# or after two minutes regardless. This shell polls, every 100 ms, for all of them: the API server
+# starts on a 2-core machine where every cycle counts, and one loop per component, each running
+# curl or sleep every 25 ms, had taken about 2.5 s of CPU from it.
+start_when_ready() { # index...
+  local i deadline=$((SECONDS + 120))
+  for i in "$@"; do
+    until [ $SECONDS -ge $deadline ] || ready "${ready_urls[$i]}" "${ready_cas[$i]}"; do sleep_ms 100; done
+    supervise_one "$i" &
+    loops[i]=$!
   done
 }
 
@@ -74,18 +77,6 @@ first_waiting_on() { # url
 supervise_one() { # index
   local i=$1 restarts=0 backoff=125 last='' stopping=0 pid rc began next
   trap 'stopping=1' TERM
-  write_component "$i" null starting 0 ''
-  if [ -n "${ready_urls[$i]}" ]; then
-    local deadline=$((SECONDS + 120)) poller marker
-    poller=$(first_waiting_on "${ready_urls[$i]}")
-    marker="status.d/.ready-$poller"
-    if [ "$poller" = "$i" ]; then
-      until [ $stopping = 1 ] || [ $SECONDS -ge $deadline ] || ready "${ready_urls[$i]}" "${ready_cas[$i]}"; do sleep_ms 50; done
-      : >"$marker"
-    else
-      until [ $stopping = 1 ] || [ $SECONDS -ge $deadline ] || [ -e "$marker" ]; do sleep_ms 25; done
-    fi
-  fi
   while [ $stopping = 0 ]; do
     "run_$i" </dev/null >>"${logs[$i]}" 2>&1 &
     pid=$!
@@ -124,12 +115,12 @@ stop() {
     pid=$(sed -n 's/.*"pid": \([0-9][0-9]*\).*/\1/p' "status.d/${names[$i]}.json" 2>/dev/null)
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
     waited=0
-    while kill -0 "${loops[$i]}" 2>/dev/null && [ $waited -lt $((stop_grace * 20)) ]; do
+    while kill -0 "${loops[$i]:-}" 2>/dev/null && [ $waited -lt $((stop_grace * 20)) ]; do
       sleep_ms 50
       waited=$((waited + 1))
     done
     [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-    wait "${loops[$i]}" 2>/dev/null
+    wait "${loops[$i]:-}" 2>/dev/null
   done
   rm -f supervisor.pid
   exit 0
@@ -139,10 +130,17 @@ trap stop TERM INT
 trap '' HUP
 write_supervisor false
 printf '%s' $$ >supervisor.pid
+waiting=()
 for i in "${!names[@]}"; do
-  supervise_one "$i" &
-  loops+=($!)
+  write_component "$i" null starting 0 ''
+  if [ -n "${ready_urls[$i]}" ]; then
+    waiting+=("$i")
+  else
+    supervise_one "$i" &
+    loops[i]=$!
+  fi
 done
+start_when_ready "${waiting[@]}"
 while :; do
   wait
   sleep 1
