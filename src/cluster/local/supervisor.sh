@@ -121,6 +121,7 @@ stop() {
     done
     [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
     wait "${loops[$i]:-}" 2>/dev/null
+    [ -n "${loops[$i]:-}" ] || write_component "$i" null stopped 0 '' # still waiting to start
   done
   rm -f supervisor.pid
   exit 0
