@@ -59,17 +59,12 @@ ready() { # url ca
   fi
 }
 
-# Starts each waiting component once its URL answers (the API server's /readyz, for its clients),
-# or after two minutes regardless. This shell polls, every 100 ms, for all of them: the API server
-# starts on a 2-core machine where every cycle counts, and one loop per component, each running
-# curl or sleep every 25 ms, had taken about 2.5 s of CPU from it.
-start_when_ready() { # index...
-  local i deadline=$((SECONDS + 120))
-  for i in "$@"; do
-    until [ $SECONDS -ge $deadline ] || ready "${ready_urls[$i]}" "${ready_cas[$i]}"; do sleep_ms 100; done
-    supervise_one "$i" &
-    loops[i]=$!
-  done
+# True once component i's URL answers (the API server's /readyz, for its clients), or at the
+# deadline regardless. The main shell polls, every 100 ms, before starting each waiting component:
+# the API server starts on a 2-core machine where every cycle counts, and one loop per component,
+# each running curl or sleep every 25 ms, had taken about 2.5 s of CPU from it.
+wait_ready() { # index deadline
+  until [ $SECONDS -ge "$2" ] || ready "${ready_urls[$1]}" "${ready_cas[$1]}"; do sleep_ms 100; done
 }
 
 # One loop per component, in a subshell: start, wait, record, back off, restart. On SIGTERM the
@@ -131,17 +126,13 @@ trap stop TERM INT
 trap '' HUP
 write_supervisor false
 printf '%s' $$ >supervisor.pid
-waiting=()
-for i in "${!names[@]}"; do
-  write_component "$i" null starting 0 ''
-  if [ -n "${ready_urls[$i]}" ]; then
-    waiting+=("$i")
-  else
-    supervise_one "$i" &
-    loops[i]=$!
-  fi
+for i in "${!names[@]}"; do write_component "$i" null starting 0 ''; done
+deadline=$((SECONDS + 120))
+for i in "${!names[@]}"; do # components.sh lists them in start order
+  [ -z "${ready_urls[$i]}" ] || wait_ready "$i" "$deadline"
+  supervise_one "$i" &
+  loops[i]=$!
 done
-start_when_ready "${waiting[@]}"
 while :; do
   wait
   sleep 1
