@@ -7,13 +7,13 @@ import { KindProvider } from '../../src/cluster/kind/index.ts';
 import type { CheckResult } from '../../src/engine/run.ts';
 import { checkLab, resetLab, solveLab } from '../../src/engine/session.ts';
 import { eventually } from '../helpers/cluster.ts';
-import { kindAvailability } from '../helpers/kind.ts';
+import { kindAvailability, kindName } from '../helpers/kind.ts';
 import { labOn, reasonOf, statuses } from '../helpers/methods.ts';
 
 const { real } = kindAvailability('etcd-backup methods tests');
 
 describe.runIf(real)('etcd-backup on kind', () => {
-  const { target, sh } = labOn(lab, 't-etcd-backup', 'kind');
+  const { target, sh } = labOn(lab, kindName('t-etcd-backup'), 'kind');
   const check = (timeoutMs = 0) => checkLab(lab, 'restore', target, { timeoutMs });
   /** A command on the control-plane machine, as over ssh. */
   const onKub1 = (command: string) => sh(new KindProvider().nodes.shell(target.name, 'kub1').run(command));

@@ -21,7 +21,7 @@ import { clients, loadKubeConfig } from '../../src/kube/client.ts';
 import { labs } from '../../src/engine/registry.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { eventually, isolateState, kubelab } from '../helpers/cluster.ts';
-import { kindAvailability } from '../helpers/kind.ts';
+import { kindAvailability, kindName } from '../helpers/kind.ts';
 import { selfTest } from '../helpers/labs.ts';
 import { buildKindSchema, hasGo, kindView } from '../kind-schema/run.ts';
 import { up, setMaxPods } from '../../src/cluster/lifecycle.ts';
@@ -120,7 +120,7 @@ describe('the kind provider refuses in one line what it cannot do', () => {
 
 describe.runIf(real)('kind provider on a real kind cluster', () => {
   const provider = new KindProvider();
-  const name = 'kind-ops';
+  const name = kindName('kind-ops');
   const shape = defaultShape(name);
   const kc = () => loadKubeConfig(provider.access(name).kubeconfig);
   let kubectlPath = '';
@@ -252,7 +252,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
     renameSync(paths(name).dir, `${paths(name).dir}.away`);
     try {
       await expect(provider.remove(name, silentProgress)).rejects.toThrow(
-        /refusing to delete kind cluster "kind-ops": kubelab did not create it/,
+        `refusing to delete kind cluster "${name}": kubelab did not create it`,
       );
     } finally {
       renameSync(`${paths(name).dir}.away`, paths(name).dir);
@@ -262,7 +262,7 @@ describe.runIf(real)('kind provider on a real kind cluster', () => {
 });
 
 describe.runIf(real)('the course on one kind cluster', () => {
-  const name = 'kind-labs';
+  const name = kindName('kind-labs');
   const target = { name, provider: 'kind' };
 
   afterAll(async () => {

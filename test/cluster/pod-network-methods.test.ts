@@ -8,13 +8,13 @@ import { KindProvider } from '../../src/cluster/kind/index.ts';
 import type { CheckResult } from '../../src/engine/run.ts';
 import { checkLab, resetLab, startLab } from '../../src/engine/session.ts';
 import { eventually } from '../helpers/cluster.ts';
-import { kindAvailability } from '../helpers/kind.ts';
+import { kindAvailability, kindName } from '../helpers/kind.ts';
 import { labOn, reasonOf, statuses } from '../helpers/methods.ts';
 
 const { real } = kindAvailability('pod-network methods tests');
 
 describe.runIf(real)('pod-network on kind', () => {
-  const { target, sh } = labOn(lab, 't-pod-network', 'kind');
+  const { target, sh } = labOn(lab, kindName('t-pod-network'), 'kind');
   const check = () => checkLab(lab, 'flannel', target, { timeoutMs: 0 });
   /** Checks again until `done` holds: flannel and the kubelets take some seconds to show a change. */
   const settled = (done: (s: Record<string, string>, results: CheckResult[]) => boolean) =>

@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import lab from '../../checks/tokens-and-certificates/index.ts';
 import { KindProvider } from '../../src/cluster/kind/index.ts';
 import { checkLab, resetLab, solveLab } from '../../src/engine/session.ts';
-import { kindAvailability } from '../helpers/kind.ts';
+import { kindAvailability, kindName } from '../helpers/kind.ts';
 import { eventually } from '../helpers/cluster.ts';
 import { labOn, reasonOf, statuses } from '../helpers/methods.ts';
 
 const { real } = kindAvailability('tokens-and-certificates methods tests');
 
 describe.runIf(real)('tokens-and-certificates on kind', () => {
-  const { target, sh } = labOn(lab, 't-tokens-certs', 'kind');
+  const { target, sh } = labOn(lab, kindName('t-tokens-certs'), 'kind');
   const check = (exercise: string, timeoutMs = 0) => checkLab(lab, exercise, target, { timeoutMs });
   /** A command on the control-plane machine, as over ssh. */
   const onKub1 = (command: string) => sh(new KindProvider().nodes.shell(target.name, 'kub1').run(command));

@@ -1,6 +1,7 @@
 // Whether this machine can run real kind clusters: Docker, the kind CLI and kubelab's node image.
 // CI has all three (.ci/run starts Docker and builds the image); elsewhere the kind tests skip and
 // say which is missing.
+import { randomBytes } from 'node:crypto';
 import { findKind, probeKind } from '../../src/cluster/kind/cli.ts';
 import { imagePresent, probeDocker } from '../../src/cluster/kind/docker.ts';
 import { nodeImage } from '../../src/cluster/kind/index.ts';
@@ -18,3 +19,10 @@ export function kindAvailability(what: string): { real: boolean; image: string; 
   if (missing.length) console.log(`${what} skipped: this machine lacks ${missing.join('; ')}`);
   return { real: missing.length === 0, image, dockerOk: docker.ok, hasImage };
 }
+
+/**
+ * A kind cluster's name for one test run. kind keeps its clusters in the Docker engine, outside the
+ * state directory each test file gets, so a run that was killed, or another run on the same engine,
+ * leaves a cluster this run's records do not know, and kubelab rightly refuses to take it over.
+ */
+export const kindName = (base: string): string => `${base}-${randomBytes(2).toString('hex')}`;
